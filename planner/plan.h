@@ -1,0 +1,169 @@
+/*
+** planner/plan.h — bound expressions, logical plans and physical plans.
+**
+** The binder turns AST expressions into EdExpr trees whose names are
+** resolved to column positions of the input row and whose types are known;
+** implicit casts are explicit EXPR_CAST nodes.  A logical plan is a tree of
+** EdPlan nodes (relational algebra); the rewriter folds constants and pushes
+** filters down; the physical planner picks algorithms (hash join or nested
+** loops, hash aggregate, ...) and produces a tree of the same struct with
+** phys set.  The executor (exec/executor.h) instantiates operators from a
+** physical plan.  All nodes live in the query arena.
+*/
+#ifndef ED_PLAN_H
+#define ED_PLAN_H
+
+#include "common/error.h"
+#include "common/types.h"
+#include "parser/ast.h"
+#include "planner/catalog.h"
+
+/* ---------------------------------------------------- bound expressions */
+
+typedef enum EdExprKind {
+  EXPR_CONST,     /* value */
+  EXPR_COLREF,    /* col: position in the input row */
+  EXPR_OP,        /* op (EdAstOp) over args[0] (unary) or args[0..1] */
+  EXPR_FUNC,      /* fn over args */
+  EXPR_CASE,      /* args: when0, then0, when1, then1, ... [, else] ;
+                     has_else says whether the last arg is ELSE.  A CASE
+                     with an operand is bound as operand = when_i. */
+  EXPR_CAST,      /* args[0] cast to type */
+  EXPR_IS_NULL,   /* args[0] IS [NOT] NULL (negated) */
+  EXPR_IN_LIST,   /* args[0] [NOT] IN (args[1..]) — SQL NULL semantics */
+  EXPR_LIKE,      /* args[0] [NOT] LIKE args[1] [ESCAPE args[2]] */
+  EXPR_FIELD      /* args[0] is a WINDOW; field 0 = start, 1 = end */
+} EdExprKind;
+
+typedef enum EdFunc {
+  FN_ABS, FN_ROUND, FN_FLOOR, FN_CEIL, FN_LOWER, FN_UPPER, FN_LENGTH,
+  FN_SUBSTR, FN_TRIM, FN_LTRIM, FN_RTRIM, FN_COALESCE, FN_NULLIF,
+  FN_SPLIT, FN_NOW, FN_TO_TIMESTAMP, FN_DATE_TRUNC,
+  FN_WINDOW,          /* window(ts, size [, slide]) — streaming issue */
+  FN_SESSION_WINDOW,  /* session_window(ts, gap) — streaming issue */
+  FN__COUNT
+} EdFunc;
+
+typedef struct EdExpr {
+  EdExprKind kind;
+  EdType type;        /* result type; ED_T_NULL only for a NULL constant */
+  int op;             /* EXPR_OP: EdAstOp; EXPR_FUNC: EdFunc;
+                         EXPR_FIELD: 0 start, 1 end */
+  int col;            /* EXPR_COLREF */
+  EdValue value;      /* EXPR_CONST (strings in the query arena) */
+  bool negated;
+  bool has_else;      /* EXPR_CASE */
+  int nargs;
+  struct EdExpr **args;
+} EdExpr;
+
+/* ---------------------------------------------------------- aggregates */
+
+typedef enum EdAggFunc { AGG_COUNT_STAR, AGG_COUNT, AGG_SUM, AGG_AVG,
+                         AGG_MIN, AGG_MAX } EdAggFunc;
+
+/* sum(BIGINT) is BIGINT, sum(DOUBLE) DOUBLE, avg always DOUBLE, count
+** BIGINT, min/max the argument's type (as SQLite computes for typed
+** columns).  An empty input gives count 0 and NULL for the others. */
+typedef struct EdAggCall {
+  EdAggFunc fn;
+  bool distinct;
+  EdExpr *arg;        /* NULL for count(*) */
+  EdType type;        /* result type */
+} EdAggCall;
+
+typedef struct EdSortKey {
+  EdExpr *expr;
+  bool desc;
+  bool nulls_first;   /* resolved: SQLite's default is NULLs first for ASC */
+} EdSortKey;
+
+/* -------------------------------------------------------------- plans */
+
+typedef enum EdPlanKind {
+  PLAN_SCAN,          /* table (memory or file) — leaf */
+  PLAN_VALUES,        /* nrows rows of constant exprs (SELECT without FROM
+                         is one row with zero columns) — leaf */
+  PLAN_FILTER,        /* pred over left */
+  PLAN_PROJECT,       /* exprs over left */
+  PLAN_AGGREGATE,     /* group keys exprs[0..nexprs), aggs; output = keys
+                         then aggregates */
+  PLAN_JOIN,          /* left, right; join_type; pred (full condition in the
+                         logical plan; in the physical plan the residual after
+                         the equi keys) */
+  PLAN_SORT,          /* sort keys over left */
+  PLAN_LIMIT,         /* limit (-1 none), offset */
+  PLAN_DISTINCT,      /* distinct rows of left */
+  PLAN_SETOP          /* left setop right: UNION ALL, UNION, EXCEPT,
+                         INTERSECT (the latter three are distinct sets) */
+} EdPlanKind;
+
+typedef enum EdPhysKind {
+  PHYS_NONE = 0,      /* a logical node */
+  PHYS_TABLE_SCAN,    /* memory table */
+  PHYS_FILE_SCAN,     /* file connector: csv / jsonl */
+  PHYS_VALUES,
+  PHYS_FILTER,
+  PHYS_PROJECT,
+  PHYS_HASH_AGGREGATE,
+  PHYS_HASH_JOIN,     /* lkeys = rkeys, then residual pred */
+  PHYS_NESTED_LOOP_JOIN,
+  PHYS_SORT,          /* with limit >= 0: top-N */
+  PHYS_LIMIT,
+  PHYS_HASH_DISTINCT,
+  PHYS_UNION_ALL,
+  PHYS_HASH_SETOP     /* UNION (distinct), EXCEPT, INTERSECT */
+} EdPhysKind;
+
+typedef struct EdPlan {
+  EdPlanKind kind;
+  EdPhysKind phys;
+  EdSchema schema;            /* output columns */
+  struct EdPlan *left, *right;
+  EdTable *table;             /* SCAN */
+  EdExpr *pred;               /* FILTER, JOIN */
+  int nexprs;                 /* PROJECT outputs, AGGREGATE keys */
+  EdExpr **exprs;
+  int nrows;                  /* VALUES: rows of nexprs/nrows exprs each */
+  int naggs;
+  EdAggCall *aggs;
+  EdJoinType join_type;
+  int nkeys;                  /* join equi-keys: lkeys over left's row, */
+  EdExpr **lkeys, **rkeys;    /* rkeys over right's row */
+  int nsort;
+  EdSortKey *sort;
+  int64_t limit;              /* -1: none */
+  int64_t offset;
+  EdSetOp setop;
+  double est_rows;            /* planner estimate, for EXPLAIN */
+} EdPlan;
+
+/* ------------------------------------------------------------ planning */
+
+/* Binds and plans a query against the catalog.  On success sets *logical
+** (after rewrites) and *physical and returns 0; on failure fills err with
+** the position of the offending AST node and returns -1.  sql is the text
+** the AST was parsed from (for column names of unaliased expressions).
+** All nodes are allocated in arena. */
+int ed_plan_query(EdCatalog *cat, const EdAstQuery *q, const char *sql,
+                  EdArena *arena, EdPlan **logical, EdPlan **physical,
+                  EdError *err);
+
+/* Binds a constant expression (no column references allowed) and folds it
+** to a value of type want (with the implicit casts of an assignment; want
+** ED_T_NULL keeps the expression's own type).  Used for INSERT ... VALUES
+** and option values.  Strings are allocated in arena. */
+int ed_bind_constant(const EdAstExpr *e, EdType want, EdArena *arena,
+                     EdValue *out, EdError *err);
+
+/* Renders a plan tree as indented text, one node per line, e.g.
+**     HashAggregate keys=[page] aggs=[count(*), avg(latency_ms)]
+**       Filter (latency_ms > 100)
+**         FileScan events (csv, events.csv)
+** Returns a string allocated in arena. */
+char *ed_plan_explain(const EdPlan *p, EdArena *arena);
+
+/* Renders a bound expression as SQL-like text into arena. */
+char *ed_expr_text(const EdExpr *e, const EdSchema *input, EdArena *arena);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+** sinks/sink.h — where result rows go.
+**
+** A sink receives the schema once (begin), then batches of result rows
+** (write), then end.  The output writers of the command (table, csv, jsonl)
+** are sinks over a FILE*; tests and the sqllogictest runner use their own.
+** Writers honour the batch's selection vector.
+*/
+#ifndef ED_SINK_H
+#define ED_SINK_H
+
+#include <stdio.h>
+
+#include "exec/batch.h"
+#include "planner/catalog.h"
+
+typedef struct EdSink EdSink;
+
+struct EdSink {
+  int (*begin)(EdSink *s, const EdSchema *schema);
+  int (*write)(EdSink *s, const EdBatch *b);
+  int (*end)(EdSink *s);
+  void (*destroy)(EdSink *s);
+  int64_t rows_written;
+};
+
+typedef enum EdOutFormat { ED_FMT_TABLE, ED_FMT_CSV, ED_FMT_JSONL,
+                           ED_FMT_CHANGELOG } EdOutFormat;
+
+/* Boxed table as DESIGN §7 (+---+ borders, |a|b| rows, right-aligned
+** cells).  Strings longer than truncate characters are cut to truncate-3
+** characters followed by "..." (Spark's rule); truncate 0 disables it. It
+** buffers rows to compute column widths and prints at end(). */
+EdSink *ed_sink_table_new(FILE *out, int truncate);
+
+/* RFC 4180 CSV with a header line; fields quoted only when needed; NULL is
+** an empty field; WINDOW columns become <name>_start,<name>_end. */
+EdSink *ed_sink_csv_new(FILE *out, bool header);
+
+/* One JSON object per line; NULL is null; WINDOW is {"start":..,"end":..};
+** TIMESTAMP a string in eddy's text form; BIGINT/DOUBLE numbers. */
+EdSink *ed_sink_jsonl_new(FILE *out);
+
+/* Creates the writer for a format (table uses truncate). */
+EdSink *ed_sink_for_format(EdOutFormat fmt, FILE *out, int truncate);
+
+/* Writes the text form of a value as the table and csv formats print it
+** (NULL as "NULL" for table, "" for csv is the caller's choice: this
+** function prints NULL as "NULL").  Returns the length written, at most
+** cap-1; longer text is cut. */
+int ed_value_to_text(const EdValue *v, char *buf, int cap);
+
+#endif
