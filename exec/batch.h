@@ -79,6 +79,11 @@ void ed_batch_reset(EdBatch *b);
 
 void ed_batch_free(EdBatch *b);
 
+/* Allocates a standalone vector of type t with ED_BATCH_CAP entries, all
+** valid; ed_vector_free releases its arrays (not v itself). */
+void ed_vector_init(EdVector *v, EdType t);
+void ed_vector_free(EdVector *v);
+
 /* Byte size of one element of a vector of type t (0 for ED_T_NULL). */
 size_t ed_type_width(EdType t);
 
