@@ -1,0 +1,4 @@
+/* placeholder grammar: being written */
+%name edParse
+%token_prefix TK_
+input ::= SEMI.
