@@ -84,6 +84,11 @@ typedef struct EdAstExpr {
   EdAstLit lit;       /* AST_LITERAL */
   EdAstQuery *query;  /* AST_IN_QUERY, AST_EXISTS, AST_SUBQUERY */
   int end_offset;     /* byte offset just past the expression's last token */
+  int start_offset;   /* byte offset of its first token, including an
+                         opening parenthesis that encloses it: the text as
+                         written is sql[start_offset..end_offset) */
+  int height;         /* height of the tree (1 for a leaf); the parser
+                         refuses trees deeper than 1000 */
 } EdAstExpr;
 
 /* -------------------------------------------------------------- queries */
@@ -104,7 +109,9 @@ typedef struct EdAstFrom {
   char *name;               /* FROM_TABLE */
   char *alias;              /* FROM_TABLE, FROM_SUBQUERY */
   EdAstQuery *query;        /* FROM_SUBQUERY */
-  EdJoinType join;          /* FROM_JOIN; a comma join is JOIN_CROSS */
+  EdJoinType join;          /* FROM_JOIN; a comma join is JOIN_CROSS, so
+                               is [INNER] JOIN without ON/USING; CROSS JOIN
+                               ... ON is JOIN_INNER; LEFT JOIN may lack ON */
   struct EdAstFrom *left, *right;
   EdAstExpr *on;            /* FROM_JOIN: ON condition or NULL */
   EdAstList using_cols;     /* FROM_JOIN: USING (a, b): char* names */
@@ -174,7 +181,10 @@ typedef enum EdStmtKind {
   STMT_SET,             /* name, value */
   STMT_SHOW,            /* show */
   STMT_EXPLAIN,         /* inner, analyze */
-  STMT_STOP_QUERY       /* name */
+  STMT_STOP_QUERY,      /* name */
+  STMT_CREATE_INDEX     /* name (index), target (table), insert_cols (the
+                           indexed columns, char*), if_not_exists; accepted
+                           for SQL compatibility: eddy keeps no indexes */
 } EdStmtKind;
 
 typedef enum EdObjKind { OBJ_TABLE, OBJ_STREAM, OBJ_SINK } EdObjKind;
@@ -186,6 +196,8 @@ typedef struct EdAstColumnDef {
   char *name;
   EdType type;
   EdPos pos;
+  bool primary_key;         /* PRIMARY KEY (accepted, not enforced) */
+  bool not_null;            /* NOT NULL (accepted, not enforced) */
 } EdAstColumnDef;
 
 typedef struct EdAstStmt {
