@@ -22,6 +22,10 @@ struct EdSink {
   int (*end)(EdSink *s);
   void (*destroy)(EdSink *s);
   int64_t rows_written;
+  /* Why the last begin/write/end returned -1 ("write error: Broken pipe").
+  ** The writers of this module fill it; a sink defined elsewhere may leave
+  ** it empty (zero-initialized), and the caller then says "sink failed". */
+  char errmsg[256];
 };
 
 typedef enum EdOutFormat { ED_FMT_TABLE, ED_FMT_CSV, ED_FMT_JSONL,
@@ -29,8 +33,10 @@ typedef enum EdOutFormat { ED_FMT_TABLE, ED_FMT_CSV, ED_FMT_JSONL,
 
 /* Boxed table as DESIGN §7 (+---+ borders, |a|b| rows, right-aligned
 ** cells).  Strings longer than truncate characters are cut to truncate-3
-** characters followed by "..." (Spark's rule); truncate 0 disables it. It
-** buffers rows to compute column widths and prints at end(). */
+** characters followed by "..." (Spark's rule); truncate 0 disables it and,
+** as in Spark, left-aligns the cells.  NULL prints as "null".  It buffers
+** rows to compute column widths and prints at end(); rows written after
+** end() start a new table (one per console batch). */
 EdSink *ed_sink_table_new(FILE *out, int truncate);
 
 /* RFC 4180 CSV with a header line; fields quoted only when needed; NULL is
@@ -41,7 +47,13 @@ EdSink *ed_sink_csv_new(FILE *out, bool header);
 ** TIMESTAMP a string in eddy's text form; BIGINT/DOUBLE numbers. */
 EdSink *ed_sink_jsonl_new(FILE *out);
 
-/* Creates the writer for a format (table uses truncate). */
+/* Creates the writer for a format (table uses truncate).  CHANGELOG rows
+** carry their op column (+I, -U, +U, -D) as data and are written as CSV.
+** Writers flush after every batch; a failed write (EPIPE when the reader
+** of a pipe is gone, ENOSPC) makes the call return -1 with errmsg set
+** ("write error: Broken pipe").  EPIPE is only seen when the process
+** ignores SIGPIPE (signal(SIGPIPE, SIG_IGN) at startup of the command);
+** otherwise the signal ends the process first. */
 EdSink *ed_sink_for_format(EdOutFormat fmt, FILE *out, int truncate);
 
 /* Writes the text form of a value as the table and csv formats print it

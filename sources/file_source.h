@@ -30,7 +30,11 @@ typedef struct EdDecodeOpts {
 } EdDecodeOpts;
 
 /* Fills opts from a table's WITH options (format, header, delimiter, mode,
-** bad_records_path).  Returns -1 with err set on an invalid value. */
+** bad_records_path).  Returns -1 with err set on an invalid value.
+** Defaults: format from the path's extension (.jsonl/.json/.ndjson jsonl,
+** .txt/.log text, else csv), header true, delimiter ',', mode PERMISSIVE;
+** source_name is the path.  The incremental decoders themselves are in
+** sources/decoder.h. */
 int ed_decode_opts_from_table(const EdTable *t, EdDecodeOpts *opts,
                               EdError *err);
 
