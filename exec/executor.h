@@ -11,6 +11,7 @@
 #ifndef ED_EXECUTOR_H
 #define ED_EXECUTOR_H
 
+#include "exec/expr_eval.h"
 #include "exec/operator.h"
 #include "planner/plan.h"
 #include "sinks/sink.h"
@@ -29,5 +30,38 @@ typedef struct EdOpStats {
 ** *nstats entries. */
 int ed_exec_run(EdExecCtx *ctx, const EdPlan *plan, EdSink *sink,
                 EdOpStats **stats, int *nstats);
+
+/* ---------------------------------------------------------------------
+** Helpers shared by the stateful operators (exec/op_*.c).
+*/
+
+/* The values of n expressions over one batch (group keys, join keys, sort
+** keys, aggregate arguments).  A column reference is read in place from the
+** batch; other expressions are evaluated into vectors owned here.  A NULL
+** expression is allowed (count(*)) and yields a NULL vector pointer. */
+typedef struct EdExprCols {
+  int n;
+  EdEvaluator **ev;       /* NULL for a column reference or NULL expr */
+  EdVector *scratch;      /* result vectors of evaluated expressions */
+  EdVector **vecs;        /* after ed_exprcols_run: expression i's values */
+  EdExpr **exprs;         /* copy of the expression pointers */
+} EdExprCols;
+
+/* Prepares n expressions (the expressions must outlive ec; the array
+** need not).  Returns 0, or -1 with ctx->err set (ec is then already
+** freed).  ed_exprcols_free is safe on a zeroed or freed EdExprCols. */
+int ed_exprcols_init(EdExprCols *ec, EdExecCtx *ctx, EdExpr *const *exprs,
+                     int n);
+
+/* Computes every expression over the active rows of b; ec->vecs[i] then
+** holds expression i at the rows' physical positions, valid until b
+** changes or the next run.  Strings produced go to arena. */
+int ed_exprcols_run(EdExprCols *ec, EdBatch *b, EdArena *arena);
+
+void ed_exprcols_free(EdExprCols *ec);
+
+/* True when op is a LIMIT operator that has passed all the rows it ever
+** will: the executor then stops the scans feeding it (exec/op_limit.c). */
+bool ed_op_limit_done(const EdOp *op);
 
 #endif

@@ -43,4 +43,9 @@ int ed_eval_filter(EdEvaluator *ev, EdBatch *b);
 int ed_eval_const(const EdExpr *e, EdArena *arena, EdValue *out,
                   EdError *err);
 
+/* Like ed_eval_const, inside a query run: now() is the run's, and an error
+** is recorded in ctx.  Used for VALUES rows.  Returns 0 or -1. */
+int ed_eval_value(EdExecCtx *ctx, const EdExpr *e, EdArena *arena,
+                  EdValue *out);
+
 #endif

@@ -14,6 +14,9 @@
 ** Every callback returns 0 on success and -1 on failure, after recording the
 ** error in the context with ed_exec_error().  After a failure the executor
 ** stops pushing and destroys the tree.
+**
+** Statistics: ed_op_emit() counts the sender's rows_out; the receiving
+** operator counts its own rows_in (in push) and finished_inputs (in finish).
 */
 #ifndef ED_OPERATOR_H
 #define ED_OPERATOR_H
@@ -43,11 +46,16 @@ struct EdOp {
   size_t state_bytes;    /* memory held as operator state */
 };
 
-/* Shared by all operators of one query run. */
+/* Shared by all operators of one query run.  Zero-initialize it, then set
+** query_arena. */
 struct EdExecCtx {
   EdError err;
   volatile int interrupted;   /* set asynchronously (SIGINT) to stop a run */
   EdArena *query_arena;       /* lives as long as the query */
+  int64_t now_us;             /* value of now() for this run; 0 = not taken
+                                 yet: the first ed_eval_new() takes the
+                                 clock.  A streaming driver may set it before
+                                 each trigger (evaluators read it per run). */
 };
 
 /* Records an execution error and returns -1. */
