@@ -13,11 +13,30 @@
 /* Runs the statements of sql as eddy_exec does, but the results of queries
 ** go to sink (begin, write*, end for each query) instead of the session's
 ** writer, and a failure is returned in err instead of being printed.
-** Returns 0, or -1 at the first failing statement. */
+** Returns 0, or -1 at the first failing statement.  A streaming query
+** writes to the sink it was started with for as long as it runs (one
+** over memory streams: until eddy_finish), with begin_batch / end_batch
+** around each micro-batch and, in EMIT CHANGES, each row's change kind in
+** the batch's ops: that sink must outlive it. */
 int ed_session_run(eddy_session *s, const char *sql, EdSink *sink,
                    EdError *err);
 
+/* Runs the statements of sql as eddy_exec does (results to the session's
+** writer) but returns a failure in err instead of printing it, so that the
+** caller can relate its position to a larger text (the shell runs a script
+** piece by piece).  Returns 0, or -1 at the first failing statement.  (A
+** NULL sink given to ed_session_run means the same.) */
+int ed_session_exec(eddy_session *s, const char *sql, EdError *err);
+
 /* The session's catalog (tables, streams, sinks). */
 EdCatalog *ed_session_catalog(eddy_session *s);
+
+/* The streaming queries running in the session (those over memory
+** streams, attached until eddy_finish), in start order: how many, the
+** i-th one's name ("q1"), and its last progress report as a JSON object
+** ("" before its first batch).  NULL for an i out of range. */
+int ed_session_query_count(eddy_session *s);
+const char *ed_session_query_name(eddy_session *s, int i);
+const char *ed_session_query_progress(eddy_session *s, int i);
 
 #endif

@@ -4,7 +4,8 @@
 ** A session (eddy_session) holds a catalog of tables, streams and sinks and
 ** the session settings.  eddy_exec() runs a script of SQL statements:
 ** DDL changes the catalog, INSERT appends rows, SELECT results go to the
-** session's output writer.  The `eddy` command is a thin layer over this.
+** session's output writer; a SELECT over streams runs as a sequence of
+** micro-batches.  The `eddy` command is a thin layer over this.
 */
 #ifndef EDDY_H
 #define EDDY_H
@@ -45,8 +46,45 @@ int eddy_exec(eddy_session *s, const char *sql, const char *script_name);
 /* Text of the last error ("" if none). */
 const char *eddy_errmsg(eddy_session *s);
 
+/* Sets a session setting as `SET name = value` does.  Settings:
+** output_mode (complete|update|append|changes), trigger ('<interval>',
+** once, available now), checkpoint_location (a directory), timezone (UTC,
+** '+HH:MM' or a zone name), truncate (as eddy_set_truncate), format
+** (table|csv|jsonl|changelog, as eddy_set_output) and state_ttl (an
+** interval such as '1 hour': running aggregates of streaming queries
+** forget keys not updated for that long; 0 never).  Returns EDDY_OK, or
+** EDDY_ERROR with the reason in eddy_errmsg(). */
+int eddy_set(eddy_session *s, const char *name, const char *value);
+
+/* Current value of a setting as normalized text, or NULL when it is not
+** set (or the name is unknown).  Valid until the setting changes. */
+const char *eddy_get(eddy_session *s, const char *name);
+
 /* Asks a running statement to stop at the next batch boundary (safe to call
 ** from a signal handler). */
 void eddy_interrupt(eddy_session *s);
+
+/* Streaming queries (DESIGN §4, §8).  A SELECT over streams that reads
+** only memory streams keeps running in the session after its statement
+** returns: every INSERT INTO one of its streams runs it over the new rows
+** (and the no-data batch a moved watermark calls for) before the INSERT
+** returns.  eddy_finish() ends the input of every such query: a final
+** batch with the watermark at +infinity (APPEND emits every open window),
+** then the query stops and its output ends.  Call it when the script's
+** input ends; eddy_close() calls it too.  Returns EDDY_OK, or EDDY_ERROR
+** after printing the first failure to the diagnostics stream. */
+int eddy_finish(eddy_session *s);
+
+/* Progress of streaming queries: one JSON line per micro-batch to f
+** (NULL, the default: none). */
+void eddy_set_progress(eddy_session *s, FILE *f);
+
+/* The built-in stream `stdin`: whether a query may read the process's
+** standard input as a stream (data_ok 0 when the SQL itself comes from
+** stdin), its format (csv, jsonl, text; NULL: detected) and its columns
+** ("a BIGINT, b VARCHAR"; NULL: inferred).  Until this is called a query
+** over `stdin` is an error. */
+void eddy_set_stdin(eddy_session *s, int data_ok, const char *format,
+                    const char *schema);
 
 #endif

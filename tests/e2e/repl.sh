@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# tests/e2e/repl.sh — the interactive shell, driven through a pseudo-terminal
+# (util-linux script): prompts, multi-line statements, table output on a
+# terminal, ~/.eddyrc and -n, the history file, Ctrl-C and Ctrl-D.
+. "$(dirname "$0")/lib.sh"
+
+command -v script >/dev/null 2>&1 || skip_all "script (util-linux) is not installed"
+script -qec true /dev/null >/dev/null 2>&1 </dev/null || skip_all "no pseudo-terminal available"
+
+# shell_session ARGS: runs eddy ARGS on a terminal; its input is the output
+# of the function `typing`; the transcript (CRs removed) goes to $OUT.
+shell_session() {
+  local cmd
+  printf -v cmd '%q ' "$EDDY" "$@"
+  typing | timeout 60 script -qec "$cmd" /dev/null >"$SCRATCH/.out" 2>&1
+  RC=$?
+  OUT=$(tr -d '\r' <"$SCRATCH/.out")
+}
+
+cat > "$HOME/.eddyrc" <<'SQL'
+.print eddyrc was run
+CREATE TABLE from_rc (a BIGINT);
+SQL
+
+typing() {
+  sleep 0.3
+  printf 'SELECT 1 +\n'
+  sleep 0.3
+  printf '  1 AS two;\n'
+  sleep 0.3
+  printf '.tables\n'
+  sleep 0.3
+  printf '.quit\n'
+  sleep 0.3
+}
+shell_session
+rc_is 0 "the shell exits 0 after .quit"
+like "$OUT" "eddyrc was run" "~/.eddyrc runs before the prompt"
+like "$OUT" "eddy> SELECT 1 +" "the prompt is 'eddy> '"
+like "$OUT" "  ...>   1 AS two;" "a statement continues with '  ...> '"
+like "$OUT" "+---+
+|two|
++---+
+|  2|
++---+" "a multi-line statement runs; results are a table on a terminal"
+like "$OUT" "from_rc" "objects made by ~/.eddyrc exist in the shell"
+like "$(cat "$HOME/.eddy_history" 2>/dev/null)" "two;" "statements are kept in ~/.eddy_history"
+
+shell_session -n
+unlike "$OUT" "eddyrc was run" "-n skips ~/.eddyrc"
+
+typing() {
+  sleep 0.3
+  printf 'SELECT * FROM nowhere;\n'
+  sleep 0.3
+  printf 'SELECT 3 AS three;\n'
+  sleep 0.3
+  printf '\004'
+  sleep 0.3
+}
+shell_session -n
+rc_is 0 "Ctrl-D leaves the shell with exit status 0"
+like "$OUT" "Error: line 1, column 15: " "errors are shown in the shell"
+like "$OUT" "|    3|" "the shell goes on after an error"
+
+typing() {
+  sleep 0.3
+  printf 'SELECT 99 AS x,\n'
+  sleep 0.5
+  printf '\003'
+  sleep 0.5
+  printf 'SELECT 5 AS five;\n'
+  sleep 0.3
+  printf '.quit\n'
+  sleep 0.3
+}
+shell_session -n
+like "$OUT" "|   5|" "after Ctrl-C the next statement runs on its own"
+unlike "$OUT" "Error" "Ctrl-C drops the unfinished statement"
+
+# Ctrl-C while a statement runs stops it (a join of 50,000 x 50,000 rows
+# would take minutes).
+typing() {
+  sleep 0.3
+  printf "CREATE TABLE ev WITH (connector = 'file', path = '%s', format = 'csv', header = true);\n" "$SRC/examples/events.csv"
+  sleep 0.3
+  printf 'SELECT count(*) AS n FROM ev a, ev b WHERE a.latency_ms < b.latency_ms;\n'
+  sleep 1.5
+  printf '\003'
+  sleep 0.5
+  printf 'SELECT 6 AS six;\n'
+  sleep 0.3
+  printf '.quit\n'
+  sleep 0.3
+}
+SECONDS=0
+shell_session -n
+like "$OUT" "Error: interrupted" "Ctrl-C interrupts a running statement"
+like "$OUT" "|  6|" "the shell goes on after the interrupt"
+[ "$SECONDS" -lt 30 ] && tap_result 1 "the interrupt is prompt" || tap_result 0 "the interrupt is prompt"
+
+done_testing
