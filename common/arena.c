@@ -91,10 +91,15 @@ char *ed_arena_strdup(EdArena *a, const char *s) {
 }
 
 char *ed_arena_printf(EdArena *a, const char *fmt, ...) {
+  /* Most texts fit the stack buffer: format once, copy; else format again
+  ** into an arena block of the exact size. */
+  char small[256];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
   va_end(ap);
+  if (n < 0) n = 0;
+  if ((size_t)n < sizeof small) return ed_arena_strndup(a, small, (size_t)n);
   char *p = ed_arena_alloc(a, (size_t)n + 1);
   va_start(ap, fmt);
   vsnprintf(p, (size_t)n + 1, fmt, ap);

@@ -47,9 +47,12 @@ EdBatch *ed_batch_new(int ncols, const EdType *types) {
   assert(ncols >= 0);
   size_t size = ALIGN16(sizeof(EdBatch)) +
                 ALIGN16(sizeof(EdVector) * (size_t)ncols) +
-                ALIGN16(sizeof(uint16_t) * ED_BATCH_CAP);
+                ALIGN16(sizeof(uint16_t) * ED_BATCH_CAP) +
+                ALIGN16(sizeof(uint8_t) * ED_BATCH_CAP);
   for (int c = 0; c < ncols; c++) size += VALIDITY_BYTES + data_bytes(types[c]);
-  char *p = ed_malloc(size);   /* malloc aligns to 16 on our targets */
+  /* Zeroed: values under NULL slots are read (never used) by branch-free
+  ** kernels, and must not be uninitialized memory. */
+  char *p = ed_calloc(1, size);   /* malloc aligns to 16 on our targets */
   EdBatch *b = (EdBatch *)p;
   memset(b, 0, sizeof *b);
   p += ALIGN16(sizeof(EdBatch));
@@ -58,6 +61,8 @@ EdBatch *ed_batch_new(int ncols, const EdType *types) {
   p += ALIGN16(sizeof(EdVector) * (size_t)ncols);
   b->sel_buf = (uint16_t *)p;
   p += ALIGN16(sizeof(uint16_t) * ED_BATCH_CAP);
+  b->ops_buf = (uint8_t *)p;
+  p += ALIGN16(sizeof(uint8_t) * ED_BATCH_CAP);
   for (int c = 0; c < ncols; c++) {
     EdVector *v = &b->cols[c];
     v->type = types[c];
@@ -77,7 +82,14 @@ void ed_batch_reset(EdBatch *b) {
   b->nrows = 0;
   b->sel = NULL;
   b->nsel = 0;
+  b->ops = NULL;
   ed_arena_reset(&b->arena);
+}
+
+const char *ed_row_op_name(EdRowOp op) {
+  static const char *const names[] = {"+I", "-U", "+U", "-D"};
+  assert(op <= ED_ROW_DELETE);
+  return names[op];
 }
 
 void ed_batch_free(EdBatch *b) {
@@ -178,6 +190,19 @@ static void strings_to_arena(EdArena *a, EdStr *s, const uint64_t *valid,
   }
 }
 
+/* Carries the change kinds of m active rows of src (from the from-th) to
+** dst's rows base.. ; rows without ops are inserts. */
+static void copy_ops(EdBatch *dst, const EdBatch *src, int base, int from,
+                     int m) {
+  if (!dst->ops) {
+    dst->ops = dst->ops_buf;
+    memset(dst->ops, ED_ROW_INSERT, (size_t)base);
+  }
+  for (int k = 0; k < m; k++)
+    dst->ops[base + k] =
+        src->ops ? src->ops[ed_batch_row(src, from + k)] : ED_ROW_INSERT;
+}
+
 int ed_batch_append(EdBatch *dst, const EdBatch *src, int from_active,
                     int *consumed) {
   assert(!dst->sel);
@@ -221,6 +246,7 @@ int ed_batch_append(EdBatch *dst, const EdBatch *src, int from_active,
     if (dv->type == ED_T_VARCHAR)
       strings_to_arena(&dst->arena, ED_VEC_STR(dv), dv->validity, base, m);
   }
+  if (src->ops || dst->ops) copy_ops(dst, src, base, from_active, m);
   dst->nrows += m;
   if (consumed) *consumed = m;
   return m;
@@ -250,6 +276,8 @@ void ed_batch_compact(EdBatch *b) {
     }
     for (int k = 0; k < n; k++) bit_copy(v->validity, k, v->validity, sel[k]);
   }
+  if (b->ops)
+    for (int k = 0; k < n; k++) b->ops[k] = b->ops[sel[k]];
   b->nrows = n;
   b->sel = NULL;
   b->nsel = 0;

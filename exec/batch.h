@@ -34,6 +34,13 @@ typedef struct EdVector {
   void *data;           /* ED_BATCH_CAP elements of the type's C type */
 } EdVector;
 
+/* Kinds of change in a changelog (EMIT CHANGES), written +I -U +U -D. */
+typedef enum EdRowOp { ED_ROW_INSERT = 0, ED_ROW_UPDATE_BEFORE,
+                       ED_ROW_UPDATE_AFTER, ED_ROW_DELETE } EdRowOp;
+
+/* The changelog spelling of a row op ("+I", "-U", "+U", "-D"). */
+const char *ed_row_op_name(EdRowOp op);
+
 typedef struct EdBatch {
   int ncols;
   int nrows;            /* physical rows 0..nrows-1 */
@@ -41,6 +48,13 @@ typedef struct EdBatch {
   int nsel;
   EdVector *cols;
   uint16_t *sel_buf;    /* storage for sel, ED_BATCH_CAP entries */
+  uint8_t *ops;         /* change kind per physical row (EdRowOp), or NULL
+                           when every row is an insert.  Set by a streaming
+                           aggregation in CHANGES mode; operators that keep
+                           row positions pass the pointer on, operators
+                           that build rows from input rows carry each row's
+                           op with it. */
+  uint8_t *ops_buf;     /* storage for ops, ED_BATCH_CAP entries */
   EdArena arena;        /* string bytes produced into this batch */
 } EdBatch;
 

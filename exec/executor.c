@@ -15,6 +15,10 @@
 ** the left (probe) subtree starts; UNION ALL runs its left input first so
 ** that its output follows the order of its inputs.
 **
+** The tree (EdExecTree) is also what the trigger loop of a streaming query
+** builds once and pushes every micro-batch into (exec/stream_query.c): a
+** stream scan is a leaf like the others, but only that loop can drive it.
+**
 ** Also here: EdExprCols, the expression helper of the stateful operators.
 */
 #include "exec/executor.h"
@@ -120,8 +124,12 @@ static int scan_finish(EdOp *op, int port) {
 /* Frees the adapter. */
 static void scan_destroy(EdOp *op) { free(op); }
 
-static const EdOpVtab scan_vtab = {"Scan", scan_push, scan_finish,
-                                   scan_destroy};
+static const EdOpVtab scan_vtab = {
+    .name = "Scan",
+    .push = scan_push,
+    .finish = scan_finish,
+    .destroy = scan_destroy,
+};
 
 /* The pass-through operator between a leaf driver and its consumer. */
 static EdOp *scan_adapter_new(EdExecCtx *ctx) {
@@ -132,23 +140,9 @@ static EdOp *scan_adapter_new(EdExecCtx *ctx) {
 
 /* ------------------------------------------------------------ the tree */
 
-typedef struct ExecNode {
-  const EdPlan *plan;
-  EdOp *op;           /* the node's operator (a Scan adapter for a leaf) */
-  int left, right;    /* child node indexes, -1 if none */
-} ExecNode;
-
-typedef struct Exec {
-  EdExecCtx *ctx;
-  ExecNode *nodes;    /* plan pre-order */
-  int n, cap;
-  EdOp *sink;
-} Exec;
-
-/* Is p driven by a scan rather than made an operator? */
-static bool is_leaf(const EdPlan *p) {
+bool ed_exec_is_leaf(const EdPlan *p) {
   return p->phys == PHYS_TABLE_SCAN || p->phys == PHYS_FILE_SCAN ||
-         p->phys == PHYS_VALUES;
+         p->phys == PHYS_VALUES || p->phys == PHYS_STREAM_SCAN;
 }
 
 /* Makes the operator of one (non-leaf) plan node, or NULL with the
@@ -165,6 +159,8 @@ static EdOp *make_op(EdExecCtx *ctx, const EdPlan *p) {
     case PHYS_HASH_DISTINCT: return ed_op_distinct_new(ctx, p);
     case PHYS_UNION_ALL: return ed_op_union_all_new(ctx, p);
     case PHYS_HASH_SETOP: return ed_op_setop_new(ctx, p);
+    case PHYS_STREAM_AGGREGATE: return ed_op_stream_agg_new(ctx, p);
+    case PHYS_EXPLODE: return ed_op_explode_new(ctx, p);
     default:
       ed_exec_error(ctx, "plan node of kind %d is not executable",
                     (int)p->phys);
@@ -179,24 +175,25 @@ static int input_count(const EdPlan *p) {
     case PHYS_HASH_SETOP:
       return 2;
     default:
-      return is_leaf(p) ? 0 : 1;
+      return ed_exec_is_leaf(p) ? 0 : 1;
   }
 }
 
 /* Instantiates the subtree of p feeding parent's port.  Returns its node
 ** index, or -1 with the context error set. */
-static int build(Exec *x, const EdPlan *p, EdOp *parent, int port) {
+static int build(EdExecTree *x, const EdPlan *p, EdOp *parent, int port) {
   if (!p) {
     ed_exec_error(x->ctx, "plan node lacks an input");
     return -1;
   }
   if (x->n == x->cap) {
     x->cap = x->cap ? x->cap * 2 : 16;
-    x->nodes = ed_realloc(x->nodes, sizeof(ExecNode) * (size_t)x->cap);
+    x->nodes = ed_realloc(x->nodes, sizeof(EdExecNode) * (size_t)x->cap);
   }
   int i = x->n++;
-  x->nodes[i] = (ExecNode){p, NULL, -1, -1};
-  EdOp *op = is_leaf(p) ? scan_adapter_new(x->ctx) : make_op(x->ctx, p);
+  x->nodes[i] = (EdExecNode){p, NULL, -1, -1};
+  EdOp *op = ed_exec_is_leaf(p) ? scan_adapter_new(x->ctx)
+                                : make_op(x->ctx, p);
   if (!op) {
     if (x->ctx->err.kind == ED_ERR_NONE)
       ed_exec_error(x->ctx, "cannot create the operator of a plan node");
@@ -218,11 +215,33 @@ static int build(Exec *x, const EdPlan *p, EdOp *parent, int port) {
   return i;
 }
 
-static int run_driver(Exec *x, int i);
+int ed_exec_build(EdExecTree *t, EdExecCtx *ctx, const EdPlan *plan,
+                  EdSink *sink) {
+  memset(t, 0, sizeof *t);
+  t->ctx = ctx;
+  if (!plan) return ed_exec_error(ctx, "no plan to run");
+  t->sink = ed_op_sink_new(ctx, sink, &plan->schema);
+  if (!t->sink) {
+    if (ctx->err.kind == ED_ERR_NONE)
+      ed_exec_error(ctx, "cannot create the sink operator");
+    return -1;
+  }
+  return build(t, plan, t->sink, 0) < 0 ? -1 : 0;
+}
+
+void ed_exec_tree_free(EdExecTree *t) {
+  for (int i = 0; i < t->n; i++)
+    if (t->nodes[i].op) t->nodes[i].op->vt->destroy(t->nodes[i].op);
+  if (t->sink) t->sink->vt->destroy(t->sink);
+  free(t->nodes);
+  memset(t, 0, sizeof *t);
+}
+
+static int run_driver(EdExecTree *x, int i);
 
 /* Runs the leaf driver of node i into its adapter, and ends the leaf
 ** early when a LIMIT above needs no more rows. */
-static int run_leaf(Exec *x, int i) {
+static int run_leaf(EdExecTree *x, int i) {
   ScanAdapter *adapter = (ScanAdapter *)x->nodes[i].op;
   if (x->ctx->interrupted) return ed_exec_error(x->ctx, "query interrupted");
   if (limit_done_above(&adapter->base))
@@ -235,7 +254,7 @@ static int run_leaf(Exec *x, int i) {
 }
 
 /* Runs the driver of leaf node i into its adapter. */
-static int run_driver(Exec *x, int i) {
+static int run_driver(EdExecTree *x, int i) {
   const EdPlan *p = x->nodes[i].plan;
   EdOp *adapter = x->nodes[i].op;
   switch (p->phys) {
@@ -249,23 +268,28 @@ static int run_driver(Exec *x, int i) {
       memset(&stats, 0, sizeof stats);
       return ed_file_scan(x->ctx, p->table, adapter, &stats);
     }
+    case PHYS_STREAM_SCAN:
+      return ed_exec_error(x->ctx,
+                           "the stream \"%s\" can only be read by a "
+                           "streaming query",
+                           p->table && p->table->name ? p->table->name : "?");
     default:
       return ed_scan_values(x->ctx, p, adapter, 0);
   }
 }
 
-/* Drives the leaves of the subtree at node i in dependency order. */
-static int drive(Exec *x, int i) {
-  const ExecNode *nd = &x->nodes[i];
-  if (is_leaf(nd->plan)) return run_leaf(x, i);
-  if (nd->right < 0) return drive(x, nd->left);
+int ed_exec_drive(EdExecTree *x, int i) {
+  const EdExecNode *nd = &x->nodes[i];
+  if (ed_exec_is_leaf(nd->plan)) return run_leaf(x, i);
+  if (nd->right < 0) return ed_exec_drive(x, nd->left);
   if (nd->plan->phys == PHYS_UNION_ALL)
-    return drive(x, nd->left) < 0 ? -1 : drive(x, nd->right);
-  return drive(x, nd->right) < 0 ? -1 : drive(x, nd->left);
+    return ed_exec_drive(x, nd->left) < 0 ? -1 : ed_exec_drive(x, nd->right);
+  return ed_exec_drive(x, nd->right) < 0 ? -1 : ed_exec_drive(x, nd->left);
 }
 
 /* Copies every operator's counters, in plan pre-order. */
-static void collect_stats(const Exec *x, EdOpStats **stats, int *nstats) {
+static void collect_stats(const EdExecTree *x, EdOpStats **stats,
+                          int *nstats) {
   *stats = ed_calloc((size_t)(x->n ? x->n : 1), sizeof(EdOpStats));
   *nstats = 0;
   for (int i = 0; i < x->n && x->nodes[i].op; i++) {
@@ -280,17 +304,10 @@ int ed_exec_run(EdExecCtx *ctx, const EdPlan *plan, EdSink *sink,
                 EdOpStats **stats, int *nstats) {
   if (stats) *stats = NULL;
   if (nstats) *nstats = 0;
-  Exec x;
-  memset(&x, 0, sizeof x);
-  x.ctx = ctx;
-  if (!plan) return ed_exec_error(ctx, "no plan to run");
-  x.sink = ed_op_sink_new(ctx, sink, &plan->schema);
-  int rc = -1;
-  if (x.sink && build(&x, plan, x.sink, 0) == 0) rc = drive(&x, 0);
+  EdExecTree x;
+  int rc = ed_exec_build(&x, ctx, plan, sink);
+  if (rc == 0) rc = ed_exec_drive(&x, 0);
   if (stats && nstats) collect_stats(&x, stats, nstats);
-  for (int i = 0; i < x.n; i++)
-    if (x.nodes[i].op) x.nodes[i].op->vt->destroy(x.nodes[i].op);
-  if (x.sink) x.sink->vt->destroy(x.sink);
-  free(x.nodes);
+  ed_exec_tree_free(&x);
   return rc;
 }

@@ -32,6 +32,56 @@ int ed_exec_run(EdExecCtx *ctx, const EdPlan *plan, EdSink *sink,
                 EdOpStats **stats, int *nstats);
 
 /* ---------------------------------------------------------------------
+** The operator tree of a plan, for drivers other than ed_exec_run (the
+** trigger loop of exec/stream_query.c builds it once and pushes each
+** micro-batch into it).
+**
+** One node per plan node, in plan pre-order (nodes[0] is the plan's
+** root).  A leaf (table scan, file scan, VALUES, stream scan) is not an
+** operator but a driver: its node's op is the pass-through "Scan"
+** adapter that the driver pushes into.  A node's left child feeds port 0
+** of its operator, the right child port 1.
+*/
+typedef struct EdExecNode {
+  const EdPlan *plan;
+  EdOp *op;           /* the node's operator (a Scan adapter for a leaf) */
+  int left, right;    /* child node indexes, -1 if none */
+} EdExecNode;
+
+typedef struct EdExecTree {
+  EdExecCtx *ctx;
+  EdExecNode *nodes;  /* plan pre-order */
+  int n, cap;
+  EdOp *sink;         /* the sink operator fed by nodes[0] */
+} EdExecTree;
+
+/* Whether p is a leaf driven from outside the operator tree (table scan,
+** file scan, VALUES, stream scan). */
+bool ed_exec_is_leaf(const EdPlan *p);
+
+/* Builds the operators of plan under a sink operator writing to sink.
+** Returns 0, or -1 with ctx->err set; t must be freed with
+** ed_exec_tree_free in both cases. */
+int ed_exec_build(EdExecTree *t, EdExecCtx *ctx, const EdPlan *plan,
+                  EdSink *sink);
+
+/* Drives the leaves of the subtree at node i to completion, in dependency
+** order (a join's or distinct set operation's right side first, UNION
+** ALL left to right), each pushing its rows and then finish().  A stream
+** scan cannot be driven this way: it is an error naming the stream.
+** Returns 0 or -1 with ctx->err set. */
+int ed_exec_drive(EdExecTree *t, int i);
+
+/* Destroys every operator of the tree (not the sink) and the node list. */
+void ed_exec_tree_free(EdExecTree *t);
+
+/* Calls the EdSink's begin(schema) now, once (the sink operator would do
+** it before its first batch otherwise): a streaming query prints its csv
+** header when it starts.  op must be the tree's sink operator.  0 or -1
+** with ctx->err set. */
+int ed_op_sink_start(EdOp *op);
+
+/* ---------------------------------------------------------------------
 ** Helpers shared by the stateful operators (exec/op_*.c).
 */
 

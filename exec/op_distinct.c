@@ -6,6 +6,10 @@
 ** first appearance and is produced as the input streams (nothing is held
 ** back until finish).  The operator narrows the input batch's selection to
 ** the new rows and forwards the batch: rows are not copied.
+**
+** The planner does not put DISTINCT over a stream; should it run in a
+** streaming query, each micro-batch is distinct on its own: the rows seen
+** are forgotten at the end of every batch, which is then forwarded.
 */
 #include "exec/ops.h"
 
@@ -52,6 +56,15 @@ static int distinct_finish(EdOp *op, int port) {
   return ed_op_emit_finish(op);
 }
 
+/* End of a micro-batch: forget its rows, forward the signal. */
+static int distinct_end_batch(EdOp *op, int port) {
+  DistinctOp *d = (DistinctOp *)op;
+  (void)port;
+  ed_ht_clear(d->seen);
+  op->state_bytes = ed_ht_bytes(d->seen);
+  return ed_op_emit_end_batch(op);
+}
+
 /* Frees the operator and its row table. */
 static void distinct_destroy(EdOp *op) {
   DistinctOp *d = (DistinctOp *)op;
@@ -60,8 +73,13 @@ static void distinct_destroy(EdOp *op) {
   free(d);
 }
 
-static const EdOpVtab distinct_vtab = {"HashDistinct", distinct_push,
-                                       distinct_finish, distinct_destroy};
+static const EdOpVtab distinct_vtab = {
+    .name = "HashDistinct",
+    .push = distinct_push,
+    .finish = distinct_finish,
+    .destroy = distinct_destroy,
+    .end_batch = distinct_end_batch,
+};
 
 EdOp *ed_op_distinct_new(EdExecCtx *ctx, const EdPlan *node) {
   DistinctOp *d = ed_calloc(1, sizeof *d);

@@ -4,7 +4,9 @@
 **
 ** The incoming batch belongs to the producer, so the filter does not leave
 ** its mark on it: it narrows the selection into its own buffer, passes the
-** batch on, and restores the producer's selection before returning.
+** batch on, and restores the producer's selection before returning.  Rows
+** keep their positions, so a changelog batch keeps its change kinds
+** (EdBatch.ops); the end of a micro-batch is forwarded as it comes.
 */
 #include <stdlib.h>
 
@@ -47,8 +49,10 @@ static void filter_destroy(EdOp *op) {
   free(f);
 }
 
-static const EdOpVtab filter_vt = {"Filter", filter_push, filter_finish,
-                                   filter_destroy};
+static const EdOpVtab filter_vt = {.name = "Filter",
+                                   .push = filter_push,
+                                   .finish = filter_finish,
+                                   .destroy = filter_destroy};
 
 EdOp *ed_op_filter_new(EdExecCtx *ctx, const EdExpr *pred) {
   FilterOp *f = ed_malloc(sizeof *f);

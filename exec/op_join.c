@@ -16,7 +16,13 @@
 ** when the row has no passing match, so the output follows the probe
 ** order (a LIMIT without ORDER BY sees the rows in scan order).  Left
 ** values are not copied: the output batch points into the probe batch,
-** which stays valid for the duration of the push.
+** which stays valid for the duration of the push.  An output row carries
+** the change kind (EdBatch.ops) of its probe row.
+**
+** In a streaming query the probe side is the stream and the build side a
+** table, built to completion before the first micro-batch; the end of a
+** micro-batch comes from the probe side only and is forwarded as it
+** comes (the executor sets stream_inputs to 1).
 */
 #include <assert.h>
 #include <stdlib.h>
@@ -231,6 +237,10 @@ static int flush(JoinOp *j, EdBatch *in) {
   for (int c = 0; c < j->nleft; c++)
     ed_vec_copy(&out->cols[c], 0, &in->cols[c], j->lpos, j->nout, NULL);
   ed_rows_gather(&j->build, j->rid, j->nout, 0, j->nright, out, j->nleft, 0);
+  if (in->ops) {          /* each output row is a change of its probe row */
+    out->ops = out->ops_buf;
+    for (int k = 0; k < j->nout; k++) out->ops[k] = in->ops[j->lpos[k]];
+  }
   out->nrows = j->nout;
   j->nout = 0;
   if (j->pred && ed_eval_filter(j->pred, out) < 0) return -1;
@@ -325,10 +335,18 @@ static void join_destroy(EdOp *op) {
   free(j);
 }
 
-static const EdOpVtab hash_join_vtab = {"HashJoin", join_push, join_finish,
-                                        join_destroy};
-static const EdOpVtab nl_join_vtab = {"NestedLoopJoin", join_push,
-                                      join_finish, join_destroy};
+static const EdOpVtab hash_join_vtab = {
+    .name = "HashJoin",
+    .push = join_push,
+    .finish = join_finish,
+    .destroy = join_destroy,
+};
+static const EdOpVtab nl_join_vtab = {
+    .name = "NestedLoopJoin",
+    .push = join_push,
+    .finish = join_finish,
+    .destroy = join_destroy,
+};
 
 /* Common part of both constructors. */
 static JoinOp *join_new(EdExecCtx *ctx, const EdPlan *node, bool hash) {

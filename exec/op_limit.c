@@ -6,6 +6,11 @@
 ** operator narrows the input batch's selection and forwards the batch.  Once
 ** the limit is reached further input is ignored (the scan may still run to
 ** its end; nothing more is produced).
+**
+** In a streaming query (COMPLETE mode: ORDER BY n DESC LIMIT 3 over an
+** aggregation) each micro-batch is a whole result of its own: the counts
+** start again at the end of every batch, which is then forwarded.  Rows
+** keep their positions, so their change kinds (EdBatch.ops) go along.
 */
 #include "exec/ops.h"
 
@@ -57,14 +62,29 @@ static int limit_finish(EdOp *op, int port) {
   return ed_op_emit_finish(op);
 }
 
+/* The end of a micro-batch: the next batch is limited afresh. */
+static int limit_end_batch(EdOp *op, int port) {
+  (void)port;
+  LimitOp *l = (LimitOp *)op;
+  l->skipped = 0;
+  l->taken = 0;
+  return ed_op_emit_end_batch(op);
+}
+
 /* Frees the operator. */
 static void limit_destroy(EdOp *op) { free(op); }
 
-static const EdOpVtab limit_vtab = {"Limit", limit_push, limit_finish,
-                                    limit_destroy};
+static const EdOpVtab limit_vtab = {
+    .name = "Limit",
+    .push = limit_push,
+    .finish = limit_finish,
+    .destroy = limit_destroy,
+    .end_batch = limit_end_batch,
+};
 
 bool ed_op_limit_done(const EdOp *op) {
-  if (op->vt != &limit_vtab) return false;
+  /* A streaming limit starts again with every micro-batch: never done. */
+  if (op->vt != &limit_vtab || op->stream_inputs > 0) return false;
   const LimitOp *l = (const LimitOp *)op;
   return l->limit >= 0 && l->taken >= l->limit;
 }

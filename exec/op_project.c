@@ -7,7 +7,9 @@
 ** carried over, so nothing is compacted.  A bare column reference is not
 ** copied at all: the output column borrows the input column's arrays for
 ** the duration of the push (the batch lifetime rule of batch.h makes this
-** safe), and gets its own arrays back before the next one.
+** safe), and gets its own arrays back before the next one.  For the same
+** reason the change kinds of a changelog batch (EdBatch.ops) are passed on
+** by pointer.  The end of a micro-batch is forwarded as it comes.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +43,7 @@ static int project_push(EdOp *op, int port, EdBatch *in) {
   restore_columns(p);
   ed_batch_reset(out);
   out->nrows = in->nrows;
+  out->ops = in->ops;     /* same row positions: same change kinds */
   if (in->sel) {
     memcpy(out->sel_buf, in->sel, sizeof(uint16_t) * (size_t)in->nsel);
     out->sel = out->sel_buf;
@@ -77,8 +80,10 @@ static void project_destroy(EdOp *op) {
   free(p);
 }
 
-static const EdOpVtab project_vt = {"Project", project_push, project_finish,
-                                    project_destroy};
+static const EdOpVtab project_vt = {.name = "Project",
+                                    .push = project_push,
+                                    .finish = project_finish,
+                                    .destroy = project_destroy};
 
 EdOp *ed_op_project_new(EdExecCtx *ctx, const EdPlan *node) {
   ProjectOp *p = ed_calloc(1, sizeof *p);

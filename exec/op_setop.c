@@ -17,7 +17,13 @@
 **
 ** The output columns have the types of node->schema.  An input column of
 ** another type (an untyped NULL, a BIGINT under a DOUBLE, a BOOLEAN under a
-** BIGINT) is converted into the operator's own batch first.
+** BIGINT) is converted into the operator's own batch first, rows keeping
+** their change kinds (EdBatch.ops).
+**
+** Streaming: UNION ALL of two streams forwards the end of a micro-batch
+** once both inputs have ended it (ed_op_end_batch counts them, the
+** executor sets stream_inputs to 2).  The distinct operations only run
+** over tables (the planner rejects them over streams).
 */
 #include <assert.h>
 #include <stdlib.h>
@@ -84,6 +90,10 @@ static EdBatch *conform(SetOp *s, EdBatch *b) {
       else
         ED_VEC_I64(dst)[k] = ED_VEC_BOOL(src)[p];
     }
+  }
+  if (b->ops) {           /* the rows keep their change kinds */
+    c->ops = c->ops_buf;
+    for (int k = 0; k < n; k++) c->ops[k] = b->ops[ed_batch_row(b, k)];
   }
   c->nrows = n;
   return c;
@@ -250,10 +260,18 @@ static void setop_destroy(EdOp *op) {
   free(s);
 }
 
-static const EdOpVtab union_all_vtab = {"UnionAll", union_all_push,
-                                        union_all_finish, setop_destroy};
-static const EdOpVtab setop_vtab = {"HashSetOp", setop_push, setop_finish,
-                                    setop_destroy};
+static const EdOpVtab union_all_vtab = {
+    .name = "UnionAll",
+    .push = union_all_push,
+    .finish = union_all_finish,
+    .destroy = setop_destroy,
+};
+static const EdOpVtab setop_vtab = {
+    .name = "HashSetOp",
+    .push = setop_push,
+    .finish = setop_finish,
+    .destroy = setop_destroy,
+};
 
 /* Common constructor; NULL with the context error set when the input
 ** schemas cannot produce the output schema. */

@@ -15,6 +15,13 @@
 ** above): a max-heap of that many row ids holds the best rows seen so far,
 ** a new row is stored only if it beats the heap's worst, and the store is
 ** compacted when rejected rows pile up, so memory stays O(limit + offset).
+**
+** In a streaming query (COMPLETE mode, where the aggregation emits its
+** whole result every micro-batch) each batch is sorted on its own: the
+** rows are sorted and emitted at the end of the batch, then forgotten,
+** and the end of the batch is forwarded.  Change kinds (EdBatch.ops) are
+** not kept: ORDER BY is only planned over complete results, which are
+** inserts.
 */
 #include <assert.h>
 #include <stdlib.h>
@@ -32,6 +39,8 @@ typedef struct SortOp {
   EdExprCols keys;
   int *key_col;             /* store column holding sort key i */
   EdRowStore store;
+  int nstore;               /* store columns, and their types */
+  EdType *store_types;
   EdVector **src;           /* append sources, one per store column */
   int64_t keep;             /* top-N size, or -1 to keep every row */
   uint32_t *ids;            /* heap (top-N) or every row id */
@@ -88,9 +97,10 @@ static int cmp_key(const EdSortKey *k, EdType t, const EdVector *va, int pa,
   return k->desc ? -c : c;
 }
 
-/* Compares two stored rows: keys, then arrival order. */
-static int cmp_rows(const SortOp *s, uint32_t a, uint32_t b) {
-  for (int i = 0; i < s->nsort; i++) {
+/* Compares two stored rows: keys from the from-th on, then arrival
+** order.  cmp_rows compares all keys. */
+static int cmp_rows_from(const SortOp *s, uint32_t a, uint32_t b, int from) {
+  for (int i = from; i < s->nsort; i++) {
     int pa, pb;
     int col = s->key_col[i];
     const EdVector *va = ed_rows_vec(&s->store, a, col, &pa);
@@ -99,6 +109,10 @@ static int cmp_rows(const SortOp *s, uint32_t a, uint32_t b) {
     if (c) return c;
   }
   return (a > b) - (a < b);
+}
+
+static int cmp_rows(const SortOp *s, uint32_t a, uint32_t b) {
+  return cmp_rows_from(s, a, b, 0);
 }
 
 /* Sorting works on (prefix, id) pairs: the prefix is an order-preserving
@@ -132,9 +146,12 @@ static uint64_t key_prefix(const SortOp *s, uint32_t id) {
       break;
     }
     case ED_T_VARCHAR: {
+      /* the first 7 bytes (zero-padded), then the length capped at 8:
+      ** byte order with a shorter prefix first, and exact up to 7 bytes */
       EdStr str = ED_VEC_STR(v)[pos];
       uint8_t b[8] = {0};
-      memcpy(b, str.ptr, str.len < 8 ? str.len : 8);
+      if (str.len) memcpy(b, str.ptr, str.len < 7 ? str.len : 7);
+      b[7] = (uint8_t)(str.len < 8 ? str.len : 8);
       x = 0;
       for (int i = 0; i < 8; i++) x = x << 8 | b[i];
       break;
@@ -145,11 +162,27 @@ static uint64_t key_prefix(const SortOp *s, uint32_t id) {
   return k->desc ? ~x : x;
 }
 
+/* Do two rows whose prefixes are both p have equal first keys?  True for
+** fixed-width keys of up to 8 bytes and strings of up to 7 bytes, except
+** at the extremes, which a NULL shares with some values. */
+static bool prefix_exact(const SortOp *s, uint64_t p) {
+  if (p == 0 || p == UINT64_MAX) return false;
+  switch (s->store.types[s->key_col[0]]) {
+    case ED_T_BOOL: case ED_T_BIGINT: case ED_T_TIMESTAMP: case ED_T_INTERVAL:
+      return true;
+    case ED_T_VARCHAR:
+      return ((s->node->sort[0].desc ? ~p : p) & 0xff) <= 7;
+    default:
+      return false;   /* DOUBLE (NaN), WINDOW (end not in the prefix) */
+  }
+}
+
 /* qsort_r comparator of SortEnt: prefix, then the full row order. */
 static int ent_cmp(const void *x, const void *y, void *arg) {
   const SortEnt *a = x, *b = y;
   if (a->prefix != b->prefix) return a->prefix < b->prefix ? -1 : 1;
-  return cmp_rows(arg, a->id, b->id);
+  const SortOp *s = arg;
+  return cmp_rows_from(s, a->id, b->id, prefix_exact(s, a->prefix) ? 1 : 0);
 }
 
 /* Sorts s->ids[0..nids) into output order. */
@@ -289,9 +322,8 @@ static int sort_push(EdOp *op, int port, EdBatch *b) {
 }
 
 /* Sorts what was kept and emits it in batches. */
-static int sort_finish(EdOp *op, int port) {
-  SortOp *s = (SortOp *)op;
-  (void)port;
+static int emit_sorted(SortOp *s) {
+  EdOp *op = &s->base;
   if (s->keep < 0) {
     ids_reserve(s, s->store.nrows);
     for (uint32_t i = 0; i < s->store.nrows; i++) s->ids[i] = i;
@@ -307,7 +339,32 @@ static int sort_finish(EdOp *op, int port) {
     s->out->nrows = n;
     if (ed_op_emit(op, s->out) < 0) return -1;
   }
+  return 0;
+}
+
+/* End of input: the sorted rows, then the end. */
+static int sort_finish(EdOp *op, int port) {
+  (void)port;
+  if (emit_sorted((SortOp *)op) < 0) return -1;
   return ed_op_emit_finish(op);
+}
+
+/* Forgets every row kept (the next micro-batch sorts its own). */
+static void sort_reset(SortOp *s) {
+  ed_rows_free(&s->store);
+  ed_rows_init(&s->store, s->nstore, s->store_types);
+  s->nids = 0;
+  s->base.state_bytes = s->ids_cap * sizeof(uint32_t);
+}
+
+/* End of a micro-batch: its rows sorted, then the signal; the batch's
+** rows are then forgotten. */
+static int sort_end_batch(EdOp *op, int port) {
+  (void)port;
+  SortOp *s = (SortOp *)op;
+  int rc = emit_sorted(s);
+  sort_reset(s);
+  return rc < 0 ? -1 : ed_op_emit_end_batch(op);
 }
 
 /* Frees the operator and all its state (also a half-built one). */
@@ -315,6 +372,7 @@ static void sort_destroy(EdOp *op) {
   SortOp *s = (SortOp *)op;
   ed_exprcols_free(&s->keys);
   ed_rows_free(&s->store);
+  free(s->store_types);
   free(s->key_col);
   free(s->src);
   free(s->ids);
@@ -323,8 +381,13 @@ static void sort_destroy(EdOp *op) {
   free(s);
 }
 
-static const EdOpVtab sort_vtab = {"Sort", sort_push, sort_finish,
-                                   sort_destroy};
+static const EdOpVtab sort_vtab = {
+    .name = "Sort",
+    .push = sort_push,
+    .finish = sort_finish,
+    .destroy = sort_destroy,
+    .end_batch = sort_end_batch,
+};
 
 EdOp *ed_op_sort_new(EdExecCtx *ctx, const EdPlan *node) {
   SortOp *s = ed_calloc(1, sizeof *s);
@@ -354,6 +417,9 @@ EdOp *ed_op_sort_new(EdExecCtx *ctx, const EdPlan *node) {
     }
   }
   ed_rows_init(&s->store, ncols, types);
+  s->nstore = ncols;
+  s->store_types = ed_malloc(sizeof(EdType) * (size_t)(ncols + 1));
+  memcpy(s->store_types, types, sizeof(EdType) * (size_t)ncols);
   s->src = ed_calloc((size_t)(ncols + 1), sizeof(EdVector *));
   s->out = ed_batch_new(s->ncols, types);
   free(types);

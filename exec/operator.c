@@ -43,3 +43,18 @@ int ed_op_emit_finish(EdOp *op) {
   assert(op->parent);
   return op->parent->vt->finish(op->parent, op->parent_port);
 }
+
+int ed_op_emit_end_batch(EdOp *op) {
+  assert(op->parent);
+  return ed_op_end_batch(op->parent, op->parent_port);
+}
+
+int ed_op_end_batch(EdOp *op, int port) {
+  /* A two-input operator acts once every streaming input has ended the
+  ** batch; the counter restarts for the next batch. */
+  if (op->stream_inputs > 1 && ++op->ended_inputs < op->stream_inputs)
+    return 0;
+  op->ended_inputs = 0;
+  if (op->vt->end_batch) return op->vt->end_batch(op, port);
+  return op->parent ? ed_op_emit_end_batch(op) : 0;
+}

@@ -32,6 +32,14 @@ typedef struct EdOpVtab {
   int (*push)(EdOp *op, int port, EdBatch *batch);
   int (*finish)(EdOp *op, int port);
   void (*destroy)(EdOp *op);                      /* frees op itself too */
+  /* Streaming: the current micro-batch has ended on port (every row of it
+  ** has been pushed).  A stateful operator emits the delta its output mode
+  ** asks for, evicts what the watermark allows, then forwards the signal
+  ** with ed_op_emit_end_batch().  NULL means "forward at once" (stateless
+  ** operators).  An operator with two streaming inputs forwards once both
+  ** have ended the batch; a static input (the table side of a stream-table
+  ** join, which has finished) never sends it. */
+  int (*end_batch)(EdOp *op, int port);
 } EdOpVtab;
 
 struct EdOp {
@@ -44,6 +52,16 @@ struct EdOp {
   int64_t rows_in;       /* statistics for EXPLAIN ANALYZE / progress */
   int64_t rows_out;
   size_t state_bytes;    /* memory held as operator state */
+  int stream_inputs;     /* how many inputs send end_batch (set by the
+                            streaming executor; 0 in a batch run) */
+  int ended_inputs;      /* end_batch signals received in this batch */
+  /* State statistics of a stateful streaming operator (progress JSON);
+  ** the *_batch counters are reset by the driver before each batch. */
+  int64_t state_rows;            /* numRowsTotal */
+  int64_t rows_updated_batch;    /* numRowsUpdated */
+  int64_t rows_removed_batch;    /* numRowsRemoved */
+  int64_t rows_late_batch;       /* numRowsDroppedByWatermark */
+  bool stateful;                 /* reports stateOperators in progress */
 };
 
 /* Shared by all operators of one query run.  Zero-initialize it, then set
@@ -56,6 +74,14 @@ struct EdExecCtx {
                                  yet: the first ed_eval_new() takes the
                                  clock.  A streaming driver may set it before
                                  each trigger (evaluators read it per run). */
+  /* Streaming runs (set by the trigger loop before each micro-batch). */
+  bool streaming;
+  int64_t batch_id;           /* current micro-batch */
+  int64_t watermark;          /* event-time watermark for this batch (us):
+                                 the epoch at first, ED_TS_MAX in the final
+                                 batch of a finite run */
+  bool final_batch;           /* inputs have ended: emit everything */
+  int64_t proc_time_us;       /* processing time at the batch's start */
 };
 
 /* Records an execution error and returns -1. */
@@ -67,6 +93,15 @@ int ed_op_emit(EdOp *op, EdBatch *b);
 
 /* Signals end of output to op's parent. */
 int ed_op_emit_finish(EdOp *op);
+
+/* Signals the end of the current micro-batch to op's parent (streaming);
+** see EdOpVtab.end_batch. */
+int ed_op_emit_end_batch(EdOp *op);
+
+/* Delivers end_batch on port to op (its vtab's handler, or forwarding
+** when it has none), counting ended_inputs so that a two-input operator
+** forwards once every streaming input has ended the batch. */
+int ed_op_end_batch(EdOp *op, int port);
 
 /* Initializes the common header of an operator. */
 void ed_op_init(EdOp *op, const EdOpVtab *vt, EdExecCtx *ctx, int ninputs);

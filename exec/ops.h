@@ -44,6 +44,19 @@ EdOp *ed_op_union_all_new(EdExecCtx *ctx, const EdPlan *node);
 ** which finishes first. */
 EdOp *ed_op_setop_new(EdExecCtx *ctx, const EdPlan *node);
 
+/* Incremental aggregation (PHYS_STREAM_AGGREGATE): keeps its groups across
+** micro-batches; at end_batch emits what node->mode asks for (COMPLETE:
+** every group; UPDATE: groups changed in this batch; APPEND: groups final
+** under the watermark, then evicted; CHANGES: the changelog, with batch
+** ops), drops late rows and evicts state per node->window and the
+** context's watermark.  In a batch run, finish() emits every group (as a
+** final batch with the watermark at +infinity). */
+EdOp *ed_op_stream_agg_new(EdExecCtx *ctx, const EdPlan *node);
+
+/* explode(split(exprs[0], exprs[1])) (PHYS_EXPLODE): one output row per
+** piece, the input columns then the piece; a NULL string gives no row. */
+EdOp *ed_op_explode_new(EdExecCtx *ctx, const EdPlan *node);
+
 /* Root of a pipeline: begin(schema) on the first push or at finish,
 ** write(batch) for each batch, end() at finish. */
 EdOp *ed_op_sink_new(EdExecCtx *ctx, EdSink *sink, const EdSchema *schema);

@@ -8,8 +8,14 @@
 ** empty field.  A WINDOW column w becomes two columns w_start,w_end.
 ** Timestamps, intervals and doubles use the text forms of DESIGN §2;
 ** booleans are true/false.  Output is flushed after every batch so that a
-** reader at the other end of a pipe sees each batch when it is done; a
-** failed write (EPIPE, ENOSPC) makes write() fail with errmsg set.
+** reader at the other end of a pipe sees each batch when it is done (in a
+** streaming query: at the end of each micro-batch, so that a micro-batch
+** written in several parts is flushed once); a failed write (EPIPE,
+** ENOSPC) makes write() or end_batch() fail with errmsg set.
+**
+** The changelog writer is the same writer with a first column op: each
+** row's change kind (+I, -U, +U, -D) from the batch's ops, +I for a batch
+** without ops.
 */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,6 +27,8 @@ typedef struct CsvSink {
   EdSink base;
   FILE *out;
   bool header;
+  bool op_col;          /* changelog: the op column first */
+  bool in_batch;        /* inside a micro-batch: flush at its end */
   int ncols;
   EdType *types;
 } CsvSink;
@@ -78,6 +86,7 @@ static int csv_begin(EdSink *s, const EdSchema *schema) {
   if (!c->header) return 0;
   errno = 0;
   char name[512];
+  if (c->op_col) fputs(c->ncols ? "op," : "op", c->out);
   for (int i = 0; i < c->ncols; i++) {
     const char *nm = schema->cols[i].name ? schema->cols[i].name : "";
     if (i) putc_unlocked(',', c->out);
@@ -138,13 +147,28 @@ static void put_value(FILE *f, const EdVector *v, EdType t, int i) {
   fwrite(buf, 1, (size_t)n, f);
 }
 
-/* Writes the active rows of b, then flushes. */
+/* Reports a failed write without forcing the buffer out. */
+static int check_error(CsvSink *c) {
+  if (!ferror(c->out)) return 0;
+  snprintf(c->base.errmsg, sizeof c->base.errmsg, "write error: %s",
+           strerror(errno ? errno : EIO));
+  clearerr(c->out);
+  return -1;
+}
+
+/* Writes the active rows of b, then flushes (inside a micro-batch, only
+** reports a failed write: the batch's end flushes). */
 static int csv_write(EdSink *s, const EdBatch *b) {
   CsvSink *c = (CsvSink *)s;
   int n = ed_batch_count(b);
   errno = 0;
   for (int k = 0; k < n; k++) {
     int i = ed_batch_row(b, k);
+    if (c->op_col) {
+      EdRowOp op = b->ops ? (EdRowOp)b->ops[i] : ED_ROW_INSERT;
+      fputs(ed_row_op_name(op), c->out);
+      if (c->ncols) putc_unlocked(',', c->out);
+    }
     for (int col = 0; col < c->ncols; col++) {
       if (col) putc_unlocked(',', c->out);
       put_value(c->out, &b->cols[col], c->types[col], i);
@@ -152,6 +176,22 @@ static int csv_write(EdSink *s, const EdBatch *b) {
     putc_unlocked('\n', c->out);
   }
   s->rows_written += n;
+  return c->in_batch ? check_error(c) : check_stream(c);
+}
+
+/* A micro-batch starts: its rows are flushed at its end. */
+static int csv_begin_batch(EdSink *s, int64_t batch_id) {
+  (void)batch_id;
+  ((CsvSink *)s)->in_batch = true;
+  return 0;
+}
+
+/* A micro-batch ends: what it wrote goes out now. */
+static int csv_end_batch(EdSink *s, int64_t batch_id) {
+  (void)batch_id;
+  CsvSink *c = (CsvSink *)s;
+  c->in_batch = false;
+  errno = 0;
   return check_stream(c);
 }
 
@@ -167,14 +207,26 @@ static void csv_destroy(EdSink *s) {
   free(c);
 }
 
-/* Creates the CSV writer (see the comment at the top). */
-EdSink *ed_sink_csv_new(FILE *out, bool header) {
+/* Creates the CSV writer, with or without the op column. */
+static EdSink *csv_new(FILE *out, bool header, bool op_col) {
   CsvSink *c = ed_calloc(1, sizeof *c);
   c->base.begin = csv_begin;
   c->base.write = csv_write;
   c->base.end = csv_end;
   c->base.destroy = csv_destroy;
+  c->base.begin_batch = csv_begin_batch;
+  c->base.end_batch = csv_end_batch;
+  c->base.description = op_col ? "changelog" : "csv";
   c->out = out;
   c->header = header;
+  c->op_col = op_col;
   return &c->base;
+}
+
+EdSink *ed_sink_csv_new(FILE *out, bool header) {
+  return csv_new(out, header, false);
+}
+
+EdSink *ed_sink_changelog_new(FILE *out, bool header) {
+  return csv_new(out, header, true);
 }

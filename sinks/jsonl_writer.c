@@ -11,8 +11,9 @@
 ** double, which JSON cannot spell, is null); BOOLEAN is true/false;
 ** TIMESTAMP and INTERVAL are strings in their text forms.  Strings are
 ** escaped per RFC 8259 (quote, backslash, control characters); other bytes
-** pass through unchanged.  Output is flushed after every batch; a failed
-** write makes write() fail with errmsg set.
+** pass through unchanged.  Output is flushed after every batch (in a
+** streaming query, at the end of each micro-batch); a failed write makes
+** write() or end_batch() fail with errmsg set.
 */
 #include <errno.h>
 #include <math.h>
@@ -27,6 +28,7 @@ typedef struct JsonSink {
   int ncols;
   EdType *types;
   char **keys;        /* ncols escaped keys, each "\"name\": " */
+  bool in_batch;      /* inside a micro-batch: flush at its end */
 } JsonSink;
 
 /* Writes s as a JSON string literal. */
@@ -157,7 +159,17 @@ static void put_value(FILE *f, const EdVector *v, EdType t, int i) {
   }
 }
 
-/* Writes one object per active row of b, then flushes. */
+/* Reports a failed write without forcing the buffer out. */
+static int check_error(JsonSink *j) {
+  if (!ferror(j->out)) return 0;
+  snprintf(j->base.errmsg, sizeof j->base.errmsg, "write error: %s",
+           strerror(errno ? errno : EIO));
+  clearerr(j->out);
+  return -1;
+}
+
+/* Writes one object per active row of b, then flushes (inside a
+** micro-batch, only reports a failed write: the batch's end flushes). */
 static int json_write(EdSink *s, const EdBatch *b) {
   JsonSink *j = (JsonSink *)s;
   int n = ed_batch_count(b);
@@ -172,6 +184,22 @@ static int json_write(EdSink *s, const EdBatch *b) {
     fputs("}\n", j->out);
   }
   s->rows_written += n;
+  return j->in_batch ? check_error(j) : check_stream(j);
+}
+
+/* A micro-batch starts: its rows are flushed at its end. */
+static int json_begin_batch(EdSink *s, int64_t batch_id) {
+  (void)batch_id;
+  ((JsonSink *)s)->in_batch = true;
+  return 0;
+}
+
+/* A micro-batch ends: what it wrote goes out now. */
+static int json_end_batch(EdSink *s, int64_t batch_id) {
+  (void)batch_id;
+  JsonSink *j = (JsonSink *)s;
+  j->in_batch = false;
+  errno = 0;
   return check_stream(j);
 }
 
@@ -193,19 +221,21 @@ EdSink *ed_sink_jsonl_new(FILE *out) {
   j->base.write = json_write;
   j->base.end = json_end;
   j->base.destroy = json_destroy;
+  j->base.begin_batch = json_begin_batch;
+  j->base.end_batch = json_end_batch;
+  j->base.description = "jsonl";
   j->out = out;
   return &j->base;
 }
 
-/* Table, CSV (with header) or JSON lines.  A changelog is written as CSV:
-** its rows already carry the op column (+I, -U, +U, -D) as their first
-** column, so it needs no writer of its own. */
+/* Table, CSV (with header), JSON lines, or the changelog form of CSV,
+** whose writer adds the op column from the batches' ops itself. */
 EdSink *ed_sink_for_format(EdOutFormat fmt, FILE *out, int truncate) {
   switch (fmt) {
     case ED_FMT_TABLE: return ed_sink_table_new(out, truncate);
     case ED_FMT_JSONL: return ed_sink_jsonl_new(out);
-    case ED_FMT_CSV:
-    case ED_FMT_CHANGELOG: return ed_sink_csv_new(out, true);
+    case ED_FMT_CHANGELOG: return ed_sink_changelog_new(out, true);
+    case ED_FMT_CSV: return ed_sink_csv_new(out, true);
   }
   return ed_sink_csv_new(out, true);
 }

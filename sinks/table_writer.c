@@ -21,6 +21,17 @@
 ** Column widths depend on every row, so rows are rendered to text as they
 ** arrive (into an arena, no per-row allocation) and the table is printed
 ** at end().
+**
+** In a streaming query the writer is Spark's console sink: each
+** micro-batch prints
+**
+**     -------------------------------------------
+**     Batch: 3
+**     -------------------------------------------
+**
+** then the table of that batch's rows (only the header box when the batch
+** has none) and a blank line, at the end of the batch; end() prints
+** nothing more.
 */
 #include <errno.h>
 #include <stdlib.h>
@@ -49,6 +60,7 @@ typedef struct TableSink {
   EdArena names;      /* bytes of the header cells */
   char *scratch;      /* escaping buffer */
   size_t scratch_cap;
+  bool batched;       /* a micro-batch was begun: one table per batch */
 } TableSink;
 
 /* Decodes the UTF-8 character at s (n > 0 bytes left); returns its length
@@ -259,11 +271,18 @@ static void put_row(TableSink *t, const Cell *row) {
   fputs("|\n", f);
 }
 
+/* Flushes; a failed write is reported in errmsg. */
+static int table_flush(TableSink *t) {
+  if (fflush(t->out) == 0 && !ferror(t->out)) return 0;
+  snprintf(t->base.errmsg, sizeof t->base.errmsg, "write error: %s",
+           strerror(errno ? errno : EIO));
+  clearerr(t->out);
+  return -1;
+}
+
 /* Prints the whole table and flushes; a failed write is reported.  The
-** rows are then forgotten, so that writes after end() (a console sink
-** printing one table per batch) start a new table. */
-static int table_end(EdSink *s) {
-  TableSink *t = (TableSink *)s;
+** rows are then forgotten, so that the next rows start a new table. */
+static int print_table(TableSink *t) {
   errno = 0;
   put_sep(t);
   put_row(t, t->header);
@@ -274,13 +293,39 @@ static int table_end(EdSink *s) {
   t->ncells = 0;
   ed_arena_reset(&t->text);
   reset_widths(t);
-  if (fflush(t->out) != 0 || ferror(t->out)) {
-    snprintf(s->errmsg, sizeof s->errmsg, "write error: %s",
-             strerror(errno ? errno : EIO));
-    clearerr(t->out);
-    return -1;
-  }
+  return table_flush(t);
+}
+
+/* The end of the result: its table, unless the tables were per batch. */
+static int table_end(EdSink *s) {
+  TableSink *t = (TableSink *)s;
+  errno = 0;
+  if (t->batched || s->streaming) return table_flush(t);
+  return print_table(t);
+}
+
+/* A micro-batch starts: a table of its own. */
+static int table_begin_batch(EdSink *s, int64_t batch_id) {
+  (void)batch_id;
+  TableSink *t = (TableSink *)s;
+  t->batched = true;
+  t->ncells = 0;
+  ed_arena_reset(&t->text);
+  reset_widths(t);
   return 0;
+}
+
+/* A micro-batch ends: the "Batch: N" banner, its table, a blank line. */
+static int table_end_batch(EdSink *s, int64_t batch_id) {
+  TableSink *t = (TableSink *)s;
+  static const char rule[] = "-------------------------------------------\n";
+  fputs(rule, t->out);
+  fprintf(t->out, "Batch: %lld\n", (long long)batch_id);
+  fputs(rule, t->out);
+  int rc = print_table(t);
+  putc_unlocked('\n', t->out);
+  errno = 0;
+  return table_flush(t) < 0 ? -1 : rc;
 }
 
 static void table_destroy(EdSink *s) {
@@ -302,6 +347,9 @@ EdSink *ed_sink_table_new(FILE *out, int truncate) {
   t->base.write = table_write;
   t->base.end = table_end;
   t->base.destroy = table_destroy;
+  t->base.begin_batch = table_begin_batch;
+  t->base.end_batch = table_end_batch;
+  t->base.description = "table";
   t->out = out;
   t->truncate = truncate < 0 ? 0 : truncate;
   ed_arena_init(&t->text, 64 * 1024);

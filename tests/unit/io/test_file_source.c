@@ -79,8 +79,10 @@ static int sink_finish(EdOp *op, int port) {
 
 static void sink_destroy(EdOp *op) { (void)op; }
 
-static const EdOpVtab sink_vt = {"TestSink", sink_push, sink_finish,
-                                 sink_destroy};
+static const EdOpVtab sink_vt = {.name = "TestSink",
+                                 .push = sink_push,
+                                 .finish = sink_finish,
+                                 .destroy = sink_destroy};
 
 /* Runs ed_file_scan of t into a fresh capture; stderr goes to errfile. */
 static int scan(EdTable *t, Sink *s, EdExecCtx *ctx, EdDecodeStats *st,
