@@ -144,8 +144,9 @@ int ed_env_exec_error(EdStmtEnv *env, EdError *err);
 
 /* A sink that puts a column op (+I, -U, +U, -D: each row's EdRowOp from the
 ** batch's ops, +I when it has none) in front of the result's columns and
-** passes the rows to inner, which it owns (the changelog format, and the
-** rows of an EMIT CHANGES query in any format). */
+** passes the rows to inner, which it owns: the rows of an EMIT CHANGES
+** query in the table and jsonl formats (the changelog writer adds the
+** column itself). */
 EdSink *ed_changelog_sink_new(EdSink *inner);
 
 /* ---- stream.c: streaming queries (DESIGN §3, §4, §8) */

@@ -5,8 +5,10 @@
 ** each with its own arena; the first failure stops the script and is
 ** printed with its line, column and caret.  A syntax error stops the
 ** script at the statement that holds it: the statements before it run
-** first, as they would when typed one by one.  Queries are planned against
-** the session's catalog and executed into the session's writer (or the
+** first, as they would when typed one by one.  The script's text and AST
+** are kept in a reference-counted EdScript, since a streaming query that
+** a statement starts may outlive the call.  Queries (stream.c) are planned
+** against the session's catalog and run into the session's writer (or the
 ** caller's sink for ed_session_run); EXPLAIN renders the plans; the other
 ** statements are handled by ddl.c, insert.c, settings.c and show.c.
 */
@@ -118,12 +120,13 @@ static void discard_destroy(EdSink *s) { (void)s; }
 
 /* ----------------------------------------------------------- changelog */
 
-/* The changelog format writes each change of a result as a row whose first
-** column, op, says what it is (+I, -U, +U, -D).  A streaming aggregation in
-** CHANGES mode gives each row's kind in the batch's ops; a batch without
-** ops (a bounded query, whose result only ever grows, or an append-only
-** stream) holds insertions only.  This sink puts the op column in front of
-** the query's columns and hands the rows to the inner writer. */
+/* A changelog writes each change of a result as a row whose first column,
+** op, says what it is (+I, -U, +U, -D).  A streaming aggregation in CHANGES
+** mode gives each row's kind in the batch's ops; a batch without ops (an
+** append-only result) holds insertions only.  The changelog format's own
+** writer does this for CSV; this sink does it for the other formats of an
+** EMIT CHANGES query: it puts the op column in front of the query's
+** columns and hands the rows to the inner writer. */
 typedef struct ChangelogSink {
   EdSink base;
   EdSink *inner;
@@ -142,6 +145,7 @@ static int clog_status(ChangelogSink *c, int rc) {
 
 static int clog_begin(EdSink *s, const EdSchema *schema) {
   ChangelogSink *c = (ChangelogSink *)s;
+  c->inner->streaming = s->streaming;
   free(c->cols);
   free(c->vecs);
   c->cols = ed_calloc((size_t)schema->ncols + 1, sizeof *c->cols);
@@ -205,6 +209,7 @@ EdSink *ed_changelog_sink_new(EdSink *inner) {
   c->base.begin_batch = clog_begin_batch;
   c->base.end_batch = clog_end_batch;
   c->base.destroy = clog_destroy;
+  c->base.description = inner->description;
   c->inner = inner;
   ed_vector_init(&c->op, ED_T_VARCHAR);
   return &c->base;

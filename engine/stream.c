@@ -163,6 +163,7 @@ static EdAttached *detach(eddy_session *s, int i) {
   return a;
 }
 
+/* Adds a to the session's running queries, after the others. */
 static void attach(eddy_session *s, EdAttached *a) {
   if (s->nqueries == s->qcap) {
     s->qcap = s->qcap ? s->qcap * 2 : 4;
@@ -240,15 +241,13 @@ int eddy_finish(eddy_session *s) {
 /* --------------------------------------------------------------- queries */
 
 /* A batch query: runs the plan to completion into the statement's sink
-** (in the changelog format, behind an op column of +I). */
+** (the changelog writer marks every row +I). */
 static int run_batch(EdStmtEnv *env, const EdPlan *physical, EdError *err) {
   bool owned = false;
   EdSink *sink = ed_env_sink(env, &owned);
   if (!sink)
     return ed_error_set(err, ED_ERR_EXEC, NULL,
                         "the output format is not available");
-  if (owned && env->s->format == ED_FMT_CHANGELOG)
-    sink = ed_changelog_sink_new(sink);
   EdExecCtx *ctx = ed_env_ctx(env);
   int rc = ed_exec_run(ctx, physical, sink, NULL, NULL);
   if (owned) sink->destroy(sink);
@@ -256,8 +255,9 @@ static int run_batch(EdStmtEnv *env, const EdPlan *physical, EdError *err) {
 }
 
 /* The sink of a streaming query: the caller's, or a writer of the
-** session's format that the query owns (*owned), with an op column when
-** the rows are changes. */
+** session's format that the query owns (*owned).  The rows of EMIT
+** CHANGES get their op column in every format (the changelog writer adds
+** it itself). */
 static EdSink *stream_sink(EdStmtEnv *env, const EdStreamInfo *info,
                            bool *owned, EdError *err) {
   EdSink *sink = ed_env_sink(env, owned);
@@ -265,8 +265,8 @@ static EdSink *stream_sink(EdStmtEnv *env, const EdStreamInfo *info,
     ed_error_set(err, ED_ERR_EXEC, NULL, "the output format is not available");
     return NULL;
   }
-  if (*owned && (env->s->format == ED_FMT_CHANGELOG ||
-                 info->mode == EMIT_CHANGES))
+  if (*owned && info->mode == EMIT_CHANGES &&
+      env->s->format != ED_FMT_CHANGELOG)
     sink = ed_changelog_sink_new(sink);
   return sink;
 }

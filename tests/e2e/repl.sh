@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # tests/e2e/repl.sh — the interactive shell, driven through a pseudo-terminal
 # (util-linux script): prompts, multi-line statements, table output on a
-# terminal, ~/.eddyrc and -n, the history file, Ctrl-C and Ctrl-D.
+# terminal, ~/.eddyrc and -n, the history file, Ctrl-C and Ctrl-D, and
+# streaming queries (a memory stream fed at the prompt, a rate stream
+# stopped with Ctrl-C).
 . "$(dirname "$0")/lib.sh"
 
 command -v script >/dev/null 2>&1 || skip_all "script (util-linux) is not installed"
@@ -98,5 +100,53 @@ shell_session -n
 like "$OUT" "Error: interrupted" "Ctrl-C interrupts a running statement"
 like "$OUT" "|  6|" "the shell goes on after the interrupt"
 [ "$SECONDS" -lt 30 ] && tap_result 1 "the interrupt is prompt" || tap_result 0 "the interrupt is prompt"
+
+# A query over a memory stream keeps running while the prompt returns:
+# each INSERT prints its batch; Ctrl-D ends the stream, which writes the
+# window still open (APPEND) before the shell leaves.
+typing() {
+  sleep 0.3
+  printf "CREATE STREAM s (ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '5 seconds');\n"
+  sleep 0.3
+  printf "SELECT ts, count(*) AS n FROM s GROUP BY ts;\n"
+  sleep 0.3
+  printf "INSERT INTO s VALUES ('2024-01-01 10:00:01');\n"
+  sleep 0.3
+  printf "INSERT INTO s VALUES ('2024-01-01 10:00:07');\n"
+  sleep 0.3
+  printf 'SHOW QUERIES;\n'
+  sleep 0.3
+  printf '\004'
+  sleep 0.5
+}
+shell_session -n
+rc_is 0 "streaming in the shell: Ctrl-D leaves with exit status 0"
+like "$OUT" "Batch: 0" "the console prints each batch"
+like "$OUT" "|2024-01-01 10:00:01|  1|" "a group that an INSERT makes final is printed then"
+like "$OUT" "|  q1|running|" "SHOW QUERIES lists the query while the prompt is back"
+last=$(printf '%s\n' "$OUT" | grep -n '10:00:07|  1|' | tail -1 | cut -d: -f1)
+show=$(printf '%s\n' "$OUT" | grep -n 'q1|running' | tail -1 | cut -d: -f1)
+[ -n "$last" ] && [ -n "$show" ] && [ "$last" -gt "$show" ]
+tap_result $((1 - $?)) "Ctrl-D ends the stream: the last group is written after SHOW QUERIES"
+
+# Ctrl-C stops a query over a source that never ends; the prompt returns.
+typing() {
+  sleep 0.3
+  printf "CREATE STREAM r WITH (connector = 'rate', rows_per_second = 10);\n"
+  sleep 0.3
+  printf "SELECT value FROM r;\n"
+  sleep 1.5
+  printf '\003'
+  sleep 0.5
+  printf 'SELECT 7 AS seven;\n'
+  sleep 0.3
+  printf '.quit\n'
+  sleep 0.3
+}
+SECONDS=0
+shell_session -n
+like "$OUT" "|    0|" "a rate query prints its rows in the shell"
+like "$OUT" "|    7|" "after Ctrl-C the prompt returns and the next statement runs"
+[ "$SECONDS" -lt 30 ] && tap_result 1 "the stop is prompt" || tap_result 0 "the stop is prompt"
 
 done_testing

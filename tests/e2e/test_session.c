@@ -2,7 +2,8 @@
 ** tests/e2e/test_session.c — the session API of libeddy, end to end:
 ** statements run through eddy_exec / ed_session_run with results collected
 ** by a sink, settings through eddy_set / eddy_get, error positions, the
-** catalog entries that CREATE makes, and the all-or-nothing INSERT.
+** catalog entries that CREATE makes, the all-or-nothing INSERT, and a
+** streaming query over a memory stream run by INSERT and eddy_finish.
 ** Expected values are worked out by hand from the SQL.
 */
 #include <stdlib.h>
@@ -269,10 +270,72 @@ static void test_errors(void) {
   eddy_close(s);
 }
 
+/* begin_batch / end_batch of a streaming query, recorded in the text. */
+static int ts_begin_batch(EdSink *s, int64_t id) {
+  char line[32];
+  int n = snprintf(line, sizeof line, "[%lld\n", (long long)id);
+  put((TextSink *)s, line, (size_t)n);
+  return 0;
+}
+
+static int ts_end_batch(EdSink *s, int64_t id) {
+  char line[32];
+  int n = snprintf(line, sizeof line, "]%lld\n", (long long)id);
+  put((TextSink *)s, line, (size_t)n);
+  return 0;
+}
+
+static void test_streaming(void) {
+  eddy_session *s = eddy_open();
+  TextSink t;
+  ts_init(&t);
+  t.base.begin_batch = ts_begin_batch;
+  t.base.end_batch = ts_end_batch;
+  EdError err;
+  int rc = ed_session_run(s,
+                          "CREATE STREAM st (ts TIMESTAMP, "
+                          "WATERMARK FOR ts AS ts);\n"
+                          "SELECT window(ts, '10 seconds') AS w, count(*) AS n "
+                          "FROM st GROUP BY window(ts, '10 seconds');",
+                          &t.base, &err);
+  TAP_EQ_INT(rc, 0, "a query over a memory stream starts");
+  TAP_EQ_INT(ed_session_query_count(s), 1, "it keeps running in the session");
+  TAP_EQ_STR(ed_session_query_name(s, 0), "q1", "its name is q1");
+  TAP_EQ_STR(t.buf, "w:WINDOW|n:BIGINT\n",
+             "the sink has begun, no batch has run");
+  rc = ed_session_exec(s, "INSERT INTO st VALUES ('2024-01-01 00:00:01');",
+                       &err);
+  TAP_EQ_INT(rc, 0, "INSERT runs it");
+  /* Batch 0 counts the row; the watermark moves to 00:00:01, so the
+  ** no-data batch 1 runs; the window ends at 00:00:10: nothing yet. */
+  TAP_EQ_STR(t.buf, "w:WINDOW|n:BIGINT\n[0\n]0\n[1\n]1\n",
+             "the INSERT ran batch 0 and the no-data batch 1, in the "
+             "caller's sink");
+  t.len = 0;
+  t.buf[0] = 0;
+  TAP_EQ_INT(eddy_finish(s), EDDY_OK, "eddy_finish ends the query");
+  TAP_EQ_STR(t.buf,
+             "[2\n{2024-01-01 00:00:00, 2024-01-01 00:00:10}|1\n]2\n",
+             "the final batch writes the open window");
+  TAP_EQ_INT(ed_session_query_count(s), 0, "no query runs after it");
+  TAP_EQ_INT(eddy_finish(s), EDDY_OK, "eddy_finish again does nothing");
+
+  TAP_EQ_STR(run(s, "SELECT * FROM stdin;"),
+             "ERROR: no table or stream named \"stdin\": this session does "
+             "not read standard input as a stream (eddy_set_stdin)",
+             "stdin is not a stream until eddy_set_stdin says so");
+  eddy_set_stdin(s, 0, NULL, NULL);
+  TAP_OK(strstr(run(s, "SELECT * FROM stdin;"),
+                "standard input holds the SQL") != NULL,
+         "nor when the SQL comes from stdin");
+  eddy_close(s);
+}
+
 int main(void) {
   test_results();
   test_catalog();
   test_settings();
   test_errors();
+  test_streaming();
   return tap_done();
 }

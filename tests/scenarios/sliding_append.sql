@@ -1,0 +1,20 @@
+-- Sliding windows of 10 seconds every 5 seconds (each row counts in the two
+-- windows that cover it), watermark 5 seconds behind the largest event
+-- time, no EMIT clause: APPEND (the default for a window on the watermark column).  A
+-- window is written once the watermark reaches its end; a (row, window)
+-- pair is late when the window has ended before the batch's watermark, so
+-- a row late for one window still counts in the later one that covers it.
+.mode csv
+CREATE STREAM s (ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '5 seconds');
+SELECT window(ts, '10 seconds', '5 seconds') AS w, count(*) AS n
+FROM s
+GROUP BY window(ts, '10 seconds', '5 seconds');
+.print -- step 1
+INSERT INTO s VALUES ('2024-01-01 10:00:21'), ('2024-01-01 10:00:27');
+.print -- step 2
+INSERT INTO s VALUES ('2024-01-01 10:00:33'), ('2024-01-01 10:00:18');
+.print -- step 3
+INSERT INTO s VALUES ('2024-01-01 10:00:24');
+.print -- step 4
+INSERT INTO s VALUES ('2024-01-01 10:00:41');
+.print -- end
