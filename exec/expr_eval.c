@@ -4,7 +4,8 @@
 ** and the kinds that need no kernel file of their own: logic (AND, OR, NOT,
 ** IS NULL), CASE, window fields.  Arithmetic, comparisons, casts and
 ** functions live in expr_arith.c, expr_compare.c, expr_cast.c, functions.c
-** and func_*.c; expr_internal.h describes how they fit together.
+** and func_*.c, subqueries in expr_subquery.c; expr_internal.h describes
+** how they fit together.
 **
 ** AND, OR and CASE evaluate their later operands only on the rows whose
 ** result is still open (as COALESCE does in functions.c), so that
@@ -423,6 +424,12 @@ static EvNode *prep(EdEvaluator *ev, const EdExpr *e) {
       return nd;
     case EXPR_COLREF:
       return nd;
+    case EXPR_SUBQUERY:
+      ev_prep_subquery(ev, nd, e);
+      return nd;
+    case EXPR_OUTER_REF:
+      ev_prep_outer_ref(ev, nd);
+      return nd;
     case EXPR_FUNC:
       if (e->op == FN_NOW) nd->has_now = true;
       break;
@@ -451,6 +458,7 @@ EdEvaluator *ed_eval_new(EdExecCtx *ctx, const EdExpr *e) {
 
 void ed_eval_free(EdEvaluator *ev) {
   if (!ev) return;
+  ev_release_subqueries(ev);
   ed_arena_free(&ev->mem);
   ed_arena_free(&ev->tmp);
   free(ev);
@@ -679,6 +687,8 @@ int ev_eval(EvRun *r, EvNode *nd, const uint16_t *sel, int n) {
     case EXPR_IN_LIST: return ev_run_in(r, nd, sel, n);
     case EXPR_LIKE: return ev_run_like(r, nd, sel, n);
     case EXPR_FIELD: return run_field(r, nd, sel, n);
+    case EXPR_SUBQUERY: return ev_run_subquery(r, nd, sel, n);
+    case EXPR_OUTER_REF: return ev_run_outer_ref(r, nd, sel, n);
     default: break;
   }
   return ed_exec_error(r->ctx, "cannot evaluate expression kind %d", nd->kind);

@@ -1,7 +1,7 @@
 /*
 ** exec/expr_internal.h — private interface between the files of the
 ** expression evaluator (expr_eval.c, expr_arith.c, expr_compare.c,
-** expr_cast.c, functions.c, func_string.c, func_time.c).
+** expr_cast.c, functions.c, func_string.c, func_time.c, expr_subquery.c).
 **
 ** ed_eval_new() turns a bound EdExpr tree into a tree of EvNodes.  Each
 ** node owns a result vector (allocated once), has its children's types
@@ -78,12 +78,16 @@ struct EvNode {
   void *priv;            /* prepared data (IN set, LIKE pattern, unit) */
 };
 
+struct EvSubq;
+
 struct EdEvaluator {
   EdExecCtx *ctx;
   EdArena mem;           /* nodes, vectors, folded strings */
   EdArena tmp;           /* strings made by a filter's predicate */
   int cap;               /* rows a scratch vector holds */
   EvNode *root;
+  struct EvSubq *subqs;  /* states of the subquery nodes, released when the
+                            evaluator is freed (expr_subquery.c) */
 };
 
 /* Storage classes: how a type's values are laid out in a vector. */
@@ -278,5 +282,15 @@ void ev_prep_time_func(EdEvaluator *ev, EvNode *nd);
 int ev_run_time_func(EvRun *r, EvNode *nd, const uint16_t *sel, int n);
 /* Current wall-clock time in microseconds since the epoch. */
 int64_t ev_clock_now(void);
+
+/* Subqueries (expr_subquery.c).  The node of an EXPR_SUBQUERY e (its
+** arguments already prepared) and of an EXPR_OUTER_REF; neither is ever a
+** constant.  ev_release_subqueries lets go of the result caches the
+** evaluator's subquery nodes share. */
+void ev_prep_subquery(EdEvaluator *ev, EvNode *nd, const EdExpr *e);
+int ev_run_subquery(EvRun *r, EvNode *nd, const uint16_t *sel, int n);
+void ev_prep_outer_ref(EdEvaluator *ev, EvNode *nd);
+int ev_run_outer_ref(EvRun *r, EvNode *nd, const uint16_t *sel, int n);
+void ev_release_subqueries(EdEvaluator *ev);
 
 #endif

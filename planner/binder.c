@@ -3,10 +3,11 @@
 ** subqueries, joins with ON or USING), the select list with `*`
 ** expansion, WHERE, GROUP BY, HAVING, DISTINCT, ORDER BY (aliases,
 ** ordinals, expressions, hidden sort columns), LIMIT / OFFSET and set
-** operations; also the entry points ed_plan_query and ed_bind_constant.
+** operations, and explode(split(s, sep)) in the select list.  The entry
+** points are in stream.c.
 **
 ** Shape of a bound SELECT, bottom up:
-**     FROM tree -> Filter(WHERE) -> [Aggregate -> Filter(HAVING)]
+**     FROM tree -> Filter(WHERE) -> [Explode | Aggregate -> Filter(HAVING)]
 **       -> Project(select list + hidden ORDER BY columns) -> [Distinct]
 **       -> [Sort] -> [Limit] -> [Project dropping hidden columns]
 ** Set operations combine the Projects (each with its own Distinct) left to
@@ -46,6 +47,57 @@ static EdPlan *perr(EdBinder *b, EdPos pos, const char *fmt, ...) {
   va_end(ap);
   ed_error_set(b->err, ED_ERR_BIND, &pos, "%s", msg);
   return NULL;
+}
+
+/* The first sliding window() or session_window() call in e, or NULL. */
+static const EdExpr *find_multi_window(const EdExpr *e) {
+  if (!e) return NULL;
+  if (ed_is_multi_window(e)) return e;
+  for (int i = 0; i < e->nargs; i++) {
+    const EdExpr *w = find_multi_window(e->args[i]);
+    if (w) return w;
+  }
+  return NULL;
+}
+
+/* Sets *pos to the first session_window() call (session) or window()
+** call with a slide (!session) in the AST ast; false when there is none. */
+static bool find_window_call(const EdAstExpr *ast, bool session, EdPos *pos) {
+  if (!ast) return false;
+  if (ast->kind == AST_FUNC &&
+      (session ? strcasecmp(ast->name, "session_window") == 0
+               : strcasecmp(ast->name, "window") == 0 && ast->list.n == 3)) {
+    *pos = ast->pos;
+    return true;
+  }
+  if (find_window_call(ast->left, session, pos) ||
+      find_window_call(ast->right, session, pos) ||
+      find_window_call(ast->third, session, pos))
+    return true;
+  for (int i = 0; i < ast->list.n; i++)
+    if (find_window_call(ast->list.items[i], session, pos)) return true;
+  return false;
+}
+
+/* Rejects a sliding window() or a session_window() in e (bound, with group
+** keys already replaced by references): they give a row several windows,
+** or one known only once sessions merge, so they can only be a whole
+** GROUP BY key.  ast is e as written (may be NULL); the error points at
+** the call in it, else at pos. */
+static int check_windows(EdBinder *b, const EdExpr *e, const EdAstExpr *ast,
+                         EdPos pos) {
+  const EdExpr *w = find_multi_window(e);
+  if (!w) return 0;
+  find_window_call(ast, w->op == FN_SESSION_WINDOW, &pos);
+  if (w->op == FN_SESSION_WINDOW)
+    perr(b, pos,
+         "session_window() can only be a GROUP BY key (or a select item "
+         "equal to it): a row's session is only known once sessions merge");
+  else
+    perr(b, pos,
+         "a sliding window() can only be a GROUP BY key (or a select item "
+         "equal to it): a row belongs to several sliding windows");
+  return -1;
 }
 
 static void ctx_init(EdBindCtx *c, EdBinder *b, const EdScope *s,
@@ -91,22 +143,42 @@ static EdPlan *unknown_table(EdBinder *b, const EdAstFrom *f) {
               f->name, names);
 }
 
-/* Checks a query-level WATERMARK clause (FROM t WATERMARK col DELAY OF
-** ...).  Streams are planned like tables for now, so the clause is only
-** validated. */
-static int check_watermark(EdBinder *b, const EdAstFrom *f, const EdPlan *p) {
+/* Position of the column in FROM t [AS a] WATERMARK col ... (the AST keeps
+** none), else the table's. */
+static EdPos watermark_col_pos(EdBinder *b, const EdAstFrom *f) {
+  EdSqlCursor c;
+  ed_sql_cursor_init(&c, b->sql, f->pos);
+  EdPos pos;
+  const char *w;
+  int n = ed_sql_next_word(&c, &pos, &w);   /* the table's name */
+  for (int i = 0; i < 3 && n > 0; i++) {
+    n = ed_sql_next_word(&c, &pos, &w);
+    if (n > 0 && ed_sql_word_is(w, n, "watermark")) {
+      if (ed_sql_next_word(&c, &pos, &w) > 0) return pos;
+      break;
+    }
+  }
+  return f->pos;
+}
+
+/* Applies a query-level WATERMARK clause (FROM s WATERMARK col DELAY OF
+** ...) to the scan p: it overrides the stream's own (DDL) watermark.  Over
+** a table the clause is checked and has no effect (batch queries have no
+** watermark). */
+static int check_watermark(EdBinder *b, const EdAstFrom *f, EdPlan *p) {
   if (!f->wm_column) return 0;
   int col = ed_schema_find(&p->schema, f->wm_column);
   if (col < 0) {
-    perr(b, f->pos, "WATERMARK column \"%s\" is not a column of %s",
+    perr(b, watermark_col_pos(b, f), "WATERMARK column \"%s\" is not a column of %s",
          f->wm_column, f->alias ? f->alias : f->name);
     return -1;
   }
   if (p->schema.cols[col].type != ED_T_TIMESTAMP) {
-    perr(b, f->pos, "WATERMARK column \"%s\" must be a TIMESTAMP, not %s",
+    perr(b, watermark_col_pos(b, f), "WATERMARK column \"%s\" must be a TIMESTAMP, not %s",
          f->wm_column, ed_type_name(p->schema.cols[col].type));
     return -1;
   }
+  int64_t delay = 0;
   if (f->wm_delay) {
     EdValue v;
     if (ed_bind_constant(f->wm_delay, ED_T_INTERVAL, b->arena, &v, b->err) != 0)
@@ -115,6 +187,11 @@ static int check_watermark(EdBinder *b, const EdAstFrom *f, const EdPlan *p) {
       perr(b, f->wm_delay->pos, "WATERMARK delay must be a non-negative interval");
       return -1;
     }
+    delay = v.u.i;
+  }
+  if (p->kind == PLAN_SCAN && p->table->kind == OBJ_STREAM) {
+    p->wm_col = col;
+    p->wm_delay_us = delay;
   }
   return 0;
 }
@@ -176,6 +253,7 @@ static EdPlan *plan_join(EdBinder *b, const EdAstFrom *f, bool **hidden) {
   EdPlan *r = plan_from(b, f->right, &rh);
   if (!r) return NULL;
   EdPlan *j = ed_plan_join(b->arena, f->join, l, r, NULL);
+  j->pos = f->pos;
   int nl = l->schema.ncols, n = j->schema.ncols;
   bool *h = ed_arena_alloc(b->arena, (size_t)(n ? n : 1));
   memset(h, 0, (size_t)(n ? n : 1));
@@ -189,7 +267,8 @@ static EdPlan *plan_join(EdBinder *b, const EdAstFrom *f, bool **hidden) {
     EdBindCtx c;
     ctx_init(&c, b, &js, "ON");
     j->pred = ed_bind_cond(&c, f->on);
-    if (!j->pred) return NULL;
+    if (!j->pred || check_windows(b, j->pred, f->on, f->on->pos) != 0)
+      return NULL;
   }
   if (j->pred && j->join_type == JOIN_CROSS) j->join_type = JOIN_INNER;
   *hidden = h;
@@ -209,6 +288,12 @@ static EdPlan *plan_from(EdBinder *b, const EdAstFrom *f, bool **hidden) {
                     f->name);
       const char *qual = ed_arena_strdup(b->arena, f->alias ? f->alias : t->name);
       EdPlan *p = ed_plan_scan(b->arena, t, qual);
+      p->pos = f->pos;
+      if (t->kind == OBJ_STREAM && t->wm_col >= 0 &&
+          t->wm_col < p->schema.ncols) {
+        p->wm_col = t->wm_col;
+        p->wm_delay_us = t->wm_delay_us;
+      }
       if (check_watermark(b, f, p) != 0) return NULL;
       return p;
     }
@@ -315,10 +400,37 @@ static bool is_int_literal(const EdAstExpr *e) {
   return e->kind == AST_LITERAL && e->lit.type == ED_T_BIGINT;
 }
 
+/* Whether e is a window() or session_window() call. */
+static bool is_window_call(const EdExpr *e) {
+  return e->kind == EXPR_FUNC &&
+         (e->op == FN_WINDOW || e->op == FN_SESSION_WINDOW);
+}
+
+/* Checks key i of g, bound from ast and written at pos (the GROUP BY
+** term): at most one window key, and sliding or session windows only as a
+** whole key.  The aggregation's position is its window key's. */
+static int bind_window_key(EdBinder *b, EdAggCtx *g, int i,
+                           const EdAstExpr *ast, EdPos pos, int *nwin) {
+  const EdExpr *k = g->keys[i];
+  if (i == 0) g->pos = pos;
+  if (!is_window_call(k)) return check_windows(b, k, ast, pos);
+  if (++*nwin > 1) {
+    perr(b, pos,
+         "GROUP BY can have only one window (window() or session_window()); "
+         "this is the second");
+    return -1;
+  }
+  g->pos = pos;
+  for (int j = 0; j < k->nargs; j++)
+    if (check_windows(b, k->args[j], NULL, pos) != 0) return -1;
+  return 0;
+}
+
 /* Binds the GROUP BY keys over the FROM row. */
 static int bind_group_by(EdBinder *b, const EdAstSelect *sel, const EdScope *s,
                          SelectPlan *sp, EdAggCtx *g) {
-  int n = sel->group_by.n;
+  int n = sel->group_by.n, nwin = 0;
+  g->pos = sel->pos;
   g->nkeys = n;
   g->keys = ed_arena_alloc(b->arena, (size_t)(n ? n : 1) * sizeof *g->keys);
   EdBindCtx c;
@@ -353,6 +465,7 @@ static int bind_group_by(EdBinder *b, const EdAstSelect *sel, const EdScope *s,
     }
     /* A key needs a column type. */
     g->keys[i] = ed_expr_retype_null(b->arena, k, ED_NULL_DEFAULT_TYPE);
+    if (bind_window_key(b, g, i, target, e->pos, &nwin) != 0) return -1;
   }
   return 0;
 }
@@ -386,9 +499,9 @@ static int resolve_order(EdBinder *b, EdBindCtx *oc, SelectPlan *sp,
   if (!x) return -1;
   if (x->kind == EXPR_CONST) return -2;
   for (int i = 0; i < sp->nitems; i++)
-    if (ed_expr_equal(sp->items[i].bound, x)) return i;
+    if (ed_bind_expr_equal(sp->items[i].bound, x)) return i;
   for (int i = 0; i < *nhid; i++)
-    if (ed_expr_equal((*hid)[i], x)) return sp->nitems + i;
+    if (ed_bind_expr_equal((*hid)[i], x)) return sp->nitems + i;
   if (sp->distinct) {
     perr(b, e->pos,
          "for SELECT DISTINCT, ORDER BY expressions must appear in the select "
@@ -422,6 +535,77 @@ static void sort_add(SelectPlan *sp, int col, const EdAstOrderItem *o) {
   sp->sort_nulls_first[sp->nsort] =
       o->nulls_first < 0 ? !o->desc : o->nulls_first == 1;
   sp->nsort++;
+}
+
+/* ------------------------------------------------------------- explode */
+
+/* Index of the select item that is explode(...), -1 when there is none,
+** -2 after an error: one explode per SELECT, as explode(split(s, sep)). */
+static int find_explode(EdBinder *b, const SelectPlan *sp) {
+  int found = -1;
+  for (int i = 0; i < sp->nitems; i++) {
+    const EdAstExpr *e = sp->items[i].ast;
+    if (!e || e->kind != AST_FUNC || strcasecmp(e->name, "explode") != 0)
+      continue;
+    if (found >= 0) {
+      perr(b, e->pos, "only one explode() is allowed in a SELECT");
+      return -2;
+    }
+    const EdAstExpr *arg = e->list.n == 1 ? e->list.items[0] : NULL;
+    if (e->star || e->distinct || !arg || arg->kind != AST_FUNC ||
+        strcasecmp(arg->name, "split") != 0 || arg->star || arg->distinct ||
+        arg->list.n != 2) {
+      perr(b, arg ? arg->pos : e->pos,
+           "explode() takes split(<string>, <separator>), as in "
+           "explode(split(value, ' ')): eddy has no other array values");
+      return -2;
+    }
+    found = i;
+  }
+  return found;
+}
+
+/* Argument i of the split() inside explode(), as a VARCHAR. */
+static EdExpr *split_arg(EdBindCtx *c, const EdAstExpr *split, int i) {
+  const EdAstExpr *e = split->list.items[i];
+  EdExpr *x = ed_bind_expr(c, e);
+  if (!x) return NULL;
+  if (x->type == ED_T_NULL)
+    return ed_expr_retype_null(c->b->arena, x, ED_T_VARCHAR);
+  if (x->type != ED_T_VARCHAR)
+    return ed_bind_errorf(c, e->pos,
+                          "split() takes (VARCHAR, VARCHAR separator); "
+                          "argument %d is %s",
+                          i + 1, ed_type_name(x->type));
+  if (check_windows(c->b, x, e, e->pos) != 0) return NULL;
+  return x;
+}
+
+/* Plans item xi, explode(split(s, sep)), over input.  The piece becomes
+** the scope's last column, hidden from names and `*` (a select list does
+** not see its own items), and the item a reference to it, named by its
+** alias or "col" (Spark's name). */
+static EdPlan *plan_explode(EdBinder *b, EdPlan *input, EdScope *scope,
+                            SelectPlan *sp, int xi) {
+  EdSelItem *it = &sp->items[xi];
+  const EdAstExpr *split = it->ast->list.items[0];
+  EdBindCtx c;
+  ctx_init(&c, b, scope, "explode()");
+  EdExpr *s = split_arg(&c, split, 0);
+  EdExpr *sep = s ? split_arg(&c, split, 1) : NULL;
+  if (!sep) return NULL;
+  it->name = it->alias ? it->alias : "col";
+  EdPlan *x = ed_plan_explode(b->arena, input, s, sep, it->name);
+  x->pos = it->pos;
+  int n = input->schema.ncols;
+  bool *h = ed_arena_alloc(b->arena, (size_t)n + 1);
+  memset(h, 0, (size_t)n + 1);
+  if (scope->hidden) memcpy(h, scope->hidden, (size_t)n);
+  h[n] = true;
+  scope->schema = x->schema;
+  scope->hidden = h;
+  it->bound = ed_expr_colref(b->arena, n, ED_T_VARCHAR);
+  return x;
 }
 
 /* -------------------------------------------------------------- SELECT */
@@ -506,22 +690,37 @@ static int plan_select(EdBinder *b, const EdAstSelect *sel,
   ic.nitems = sp->nitems;
   if (sel->where) {
     EdExpr *pred = ed_bind_cond(&ic, sel->where);
-    if (!pred) return -1;
+    if (!pred || check_windows(b, pred, sel->where, sel->where->pos) != 0)
+      return -1;
     input = ed_plan_filter(a, input, pred);
+    input->pos = sel->where->pos;
   }
   EdAggCtx g;
   memset(&g, 0, sizeof g);
   bool is_agg = any_agg(&ic, sel, order_by);
+  int xi = find_explode(b, sp);
+  if (xi == -2) return -1;
+  if (xi >= 0 && is_agg) {
+    perr(b, sp->items[xi].pos,
+         "explode() cannot be combined with GROUP BY or aggregate functions "
+         "in one SELECT: explode in a subquery and aggregate outside it, as "
+         "in SELECT word, count(*) FROM (SELECT explode(split(value, ' ')) "
+         "AS word FROM lines) GROUP BY word");
+    return -1;
+  }
   if (is_agg && bind_group_by(b, sel, &scope, sp, &g) != 0) return -1;
+  if (xi >= 0 && !(input = plan_explode(b, input, &scope, sp, xi))) return -1;
   ic.clause = "the select list";
   ic.items = NULL;
   ic.nitems = 0;
   ic.agg = is_agg ? &g : NULL;
   for (int i = 0; i < sp->nitems; i++) {
     EdSelItem *it = &sp->items[i];
+    if (i == xi) continue;
     it->bound = it->ast ? ed_bind_expr(&ic, it->ast)
                         : ed_bind_scope_col(&ic, it->star_col, it->pos);
-    if (!it->bound) return -1;
+    if (!it->bound || check_windows(b, it->bound, it->ast, it->pos) != 0)
+      return -1;
   }
 
   EdExpr *having = NULL;
@@ -531,19 +730,32 @@ static int plan_select(EdBinder *b, const EdAstSelect *sel,
     hc.items = sp->items;
     hc.nitems = sp->nitems;
     having = ed_bind_cond(&hc, sel->having);
-    if (!having) return -1;
+    if (!having ||
+        check_windows(b, having, sel->having, sel->having->pos) != 0)
+      return -1;
   }
   EdExpr **hid = NULL;
   int nhid = 0;
   if (order_by && order_by->n &&
       bind_order_by(b, &ic, order_by, sp, &hid, &nhid) != 0)
     return -1;
+  for (int i = 0; i < nhid; i++) {
+    const EdAstOrderItem *o = order_by->items[0];
+    if (check_windows(b, hid[i], NULL, o->expr->pos) != 0) return -1;
+  }
+  for (int i = 0; i < g.naggs; i++)
+    if (check_windows(b, g.aggs[i].arg, NULL, g.pos) != 0) return -1;
 
   if (is_agg) {
     input = ed_plan_aggregate(a, input, g.nkeys, g.keys, g.naggs, g.aggs);
-    if (having) input = ed_plan_filter(a, input, having);
+    input->pos = g.pos;
+    if (having) {
+      input = ed_plan_filter(a, input, having);
+      input->pos = sel->having->pos;
+    }
   }
   sp->proj = select_project(a, input, sp, hid, nhid);
+  sp->proj->pos = sel->pos;
   sp->nvisible = sp->nitems;
   return 0;
 }
@@ -569,6 +781,14 @@ static const char *setop_name(EdSetOp op) {
   }
 }
 
+/* Whether e contains a subquery. */
+static bool has_subquery(const EdExpr *e) {
+  if (e->kind == EXPR_SUBQUERY) return true;
+  for (int i = 0; i < e->nargs; i++)
+    if (has_subquery(e->args[i])) return true;
+  return false;
+}
+
 /* Evaluates a LIMIT or OFFSET expression. */
 static int bind_count(EdBinder *b, const EdAstExpr *e, const char *what,
                       int64_t *out) {
@@ -582,6 +802,11 @@ static int bind_count(EdBinder *b, const EdAstExpr *e, const char *what,
   if (x->type != ED_T_BIGINT) {
     perr(b, e->pos, "%s must be an integer, not %s", what,
          x->type == ED_T_NULL ? "NULL" : ed_type_name(x->type));
+    return -1;
+  }
+  if (x->kind != EXPR_CONST && has_subquery(x)) {
+    /* Known only when the query runs: not run while planning. */
+    perr(b, e->pos, "%s must be a constant expression, not a subquery", what);
     return -1;
   }
   if (x->kind != EXPR_CONST) {
@@ -679,6 +904,7 @@ static EdPlan *finish_query(EdBinder *b, const EdAstQuery *q, EdPlan *p,
       keys[i].nulls_first = sp->sort_nulls_first[i];
     }
     p = ed_plan_sort(a, p, sp->nsort, keys);
+    p->pos = ((const EdAstOrderItem *)q->order_by.items[0])->expr->pos;
   }
   if (q->limit || q->offset) {
     int64_t limit = -1, offset = 0;
@@ -688,7 +914,10 @@ static EdPlan *finish_query(EdBinder *b, const EdAstQuery *q, EdPlan *p,
     /* As SQLite: a negative LIMIT means none, a negative OFFSET zero. */
     if (limit < 0) limit = -1;
     if (offset < 0) offset = 0;
-    if (limit >= 0 || offset > 0) p = ed_plan_limit(a, p, limit, offset);
+    if (limit >= 0 || offset > 0) {
+      p = ed_plan_limit(a, p, limit, offset);
+      p->pos = (q->limit ? q->limit : q->offset)->pos;
+    }
   }
   if (p->schema.ncols > sp->nvisible) {
     int n = sp->nvisible;
@@ -712,7 +941,10 @@ EdPlan *ed_bind_query(EdBinder *b, const EdAstQuery *q) {
       return NULL;
     finalize_types(a, sp.proj);
     EdPlan *p = sp.proj;
-    if (sp.distinct) p = ed_plan_distinct(a, p);
+    if (sp.distinct) {
+      p = ed_plan_distinct(a, p);
+      p->pos = ((const EdAstSelect *)q->selects.items[0])->pos;
+    }
     return finish_query(b, q, p, &sp);
   }
   SelectPlan *sps = ed_arena_alloc(a, (size_t)n * sizeof *sps);
@@ -730,28 +962,21 @@ EdPlan *ed_bind_query(EdBinder *b, const EdAstQuery *q) {
   for (int i = 0; i < n; i++) {
     finalize_types(a, sps[i].proj);
     EdPlan *s = sps[i].proj;
-    if (sps[i].distinct) s = ed_plan_distinct(a, s);
-    p = p ? ed_plan_setop(a, q->setops[i], p, s) : s;
+    EdPos pos = ((const EdAstSelect *)q->selects.items[i])->pos;
+    if (sps[i].distinct) {
+      s = ed_plan_distinct(a, s);
+      s->pos = pos;
+    }
+    if (p) {
+      p = ed_plan_setop(a, q->setops[i], p, s);
+      p->pos = pos;   /* the SELECT right of the operator */
+    } else {
+      p = s;
+    }
   }
   SelectPlan top;
   memset(&top, 0, sizeof top);
   top.nvisible = p->schema.ncols;
   if (q->order_by.n && compound_order(b, q, p, sps, &top) != 0) return NULL;
   return finish_query(b, q, p, &top);
-}
-
-/* ---------------------------------------------------------- entry points */
-
-int ed_plan_query(EdCatalog *cat, const EdAstQuery *q, const char *sql,
-                  EdArena *arena, EdPlan **logical, EdPlan **physical,
-                  EdError *err) {
-  EdBinder b = {cat, sql, arena, err};
-  EdPlan *p = ed_bind_query(&b, q);
-  if (!p) return -1;
-  p = ed_rewrite_plan(arena, p);
-  if (logical) *logical = p;
-  EdPlan *phys = NULL;
-  if (ed_physical_plan(arena, p, &phys, err) != 0) return -1;
-  if (physical) *physical = phys;
-  return 0;
 }

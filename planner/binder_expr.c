@@ -15,6 +15,10 @@
 ** aggregate's output row: a subtree without aggregate calls that equals a
 ** group key becomes a reference to that key, an aggregate call becomes a
 ** reference to its result, and a column that is neither is an error.
+**
+** Names resolve in the innermost scope first: the FROM row, then (outside
+** the select list) the select list's aliases, then, inside a subquery, the
+** scopes of the enclosing queries (binder_subquery.c).
 */
 #include <assert.h>
 #include <errno.h>
@@ -268,6 +272,11 @@ static int scope_find(const EdScope *s, const char *qual, const char *name,
   return found;
 }
 
+int ed_scope_lookup(const EdScope *s, const char *qual, const char *name) {
+  int first, other;
+  return scope_find(s, qual, name, &first, &other);
+}
+
 bool ed_scope_has_qualifier(const EdScope *s, const char *qual) {
   for (int i = 0; i < s->schema.ncols; i++)
     if (s->schema.cols[i].table &&
@@ -451,6 +460,7 @@ static EdExpr *bind_column(EdBindCtx *c, const EdAstExpr *e) {
     bool handled;
     EdExpr *f = bind_window_field(c, e, &handled);
     if (handled) return f;
+    if (ed_outer_has_column(c, e)) return ed_bind_outer_column(c, e);
     char tables[400];
     const char *best;
     scope_tables(s, e->qualifier, tables, sizeof tables, &best);
@@ -485,6 +495,8 @@ static EdExpr *bind_column(EdBindCtx *c, const EdAstExpr *e) {
       return bind_alias(c, it);
     }
   }
+  /* A correlated subquery: the name is a column of an enclosing query. */
+  if (ed_outer_has_column(c, e)) return ed_bind_outer_column(c, e);
   return unknown_column(c, e);
 }
 
@@ -887,9 +899,7 @@ static EdExpr *bind_node(EdBindCtx *c, const EdAstExpr *e) {
     case AST_FUNC: return ed_bind_func(c, e);
     case AST_IN_QUERY:
     case AST_EXISTS:
-    case AST_SUBQUERY:
-      return ed_bind_errorf(c, e->pos,
-                            "subqueries in expressions are not supported yet");
+    case AST_SUBQUERY: return ed_bind_subquery(c, e);
   }
   return ed_bind_errorf(c, e->pos, "unsupported expression");
 }
@@ -897,7 +907,7 @@ static EdExpr *bind_node(EdBindCtx *c, const EdAstExpr *e) {
 /* Index of the group key equal to x, or -1. */
 static int match_key(const EdAggCtx *g, const EdExpr *x) {
   for (int i = 0; i < g->nkeys; i++)
-    if (ed_expr_equal(g->keys[i], x)) return i;
+    if (ed_bind_expr_equal(g->keys[i], x)) return i;
   return -1;
 }
 
@@ -989,6 +999,9 @@ bool ed_ast_has_agg(const EdBindCtx *c, const EdAstExpr *e) {
       }
       return false;
     case AST_IN_QUERY:
+      /* An aggregate inside the subquery is the subquery's own; the
+      ** operand belongs to this query. */
+      return ed_ast_has_agg(c, e->left);
     case AST_EXISTS:
     case AST_SUBQUERY: return false;
     default: break;

@@ -278,6 +278,16 @@ static EdType type_func(EdBindCtx *c, const EdAstExpr *e, const FuncDef *f,
       ARG_AS(0, ED_T_TIMESTAMP);
       for (int i = 1; i < n; i++)
         if (!(args[i] = window_interval(c, e, args, i, f))) return ED_T__COUNT;
+      if (n == 3 && args[2]->value.u.i > args[1]->value.u.i) {
+        char slide[ED_TS_BUFSZ], size[ED_TS_BUFSZ];
+        ed_format_interval(args[2]->value.u.i, slide);
+        ed_format_interval(args[1]->value.u.i, size);
+        ed_bind_errorf(c, ((EdAstExpr *)e->list.items[2])->pos,
+                       "window() slide (%s) cannot be larger than the size "
+                       "(%s): rows between windows would belong to none",
+                       slide, size);
+        return ED_T__COUNT;
+      }
       return ED_T_WINDOW;
     case FN__COUNT: break;
   }
@@ -293,7 +303,10 @@ EdExpr *ed_bind_func(EdBindCtx *c, const EdAstExpr *e) {
     if (strcasecmp(e->name, funcs[i].name) == 0) f = &funcs[i];
   if (!f) {
     if (strcasecmp(e->name, "explode") == 0)
-      return ed_bind_errorf(c, e->pos, "explode() is not supported yet");
+      return ed_bind_errorf(c, e->pos,
+                            "explode() is only valid as a whole item of a "
+                            "select list, as explode(split(<string>, "
+                            "<separator>)) [AS name]");
     return ed_bind_errorf(c, e->pos, "unknown function %s()", e->name);
   }
   if (e->star)

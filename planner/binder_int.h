@@ -34,6 +34,9 @@ typedef struct EdAggCtx {
   EdExpr **keys;            /* bound over the FROM row */
   int naggs, cap;
   EdAggCall *aggs;
+  EdPos pos;                /* where errors about the aggregation point:
+                               its window key, else its first key, else
+                               the SELECT */
 } EdAggCtx;
 
 typedef struct EdBinder {
@@ -85,6 +88,31 @@ EdPlan *ed_bind_query(EdBinder *b, const EdAstQuery *q);
 /* Sets a bind error at pos and returns NULL. */
 EdExpr *ed_bind_errorf(EdBindCtx *c, EdPos pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Binds a subquery in an expression (AST_SUBQUERY, AST_EXISTS,
+** AST_IN_QUERY) as an EXPR_SUBQUERY node, planning the subquery
+** (binder_subquery.c).  The subquery is bound by a binder of its own (a
+** copy of c->b) that binder_subquery.c links to c while it runs. */
+EdExpr *ed_bind_subquery(EdBindCtx *c, const EdAstExpr *e);
+
+/* Whether the column e (AST_COLUMN), absent from c's own scope, is a column
+** of an enclosing query's scope (innermost first); always false outside a
+** subquery and in LIMIT / OFFSET. */
+bool ed_outer_has_column(const EdBindCtx *c, const EdAstExpr *e);
+
+/* Binds column e of an enclosing query (ed_outer_has_column said so) as an
+** EXPR_OUTER_REF of the subquery being bound; the enclosing context binds
+** the value itself (so grouping rules of an aggregate query apply). */
+EdExpr *ed_bind_outer_column(EdBindCtx *c, const EdAstExpr *e);
+
+/* As ed_expr_equal, except that two subqueries written alike (same text)
+** with equal outer values are equal, as any expression written twice is:
+** GROUP BY and ORDER BY terms match select items by it. */
+bool ed_bind_expr_equal(const EdExpr *a, const EdExpr *b);
+
+/* Index of column name (qualified by qual when not NULL) in s: -1 when
+** absent, -2 when ambiguous. */
+int ed_scope_lookup(const EdScope *s, const char *qual, const char *name);
 
 /* Binds a function call (scalar or aggregate). */
 EdExpr *ed_bind_func(EdBindCtx *c, const EdAstExpr *e);

@@ -12,7 +12,27 @@
 **       Filter (latency_ms > 100)
 **         FileScan events (csv: examples/events.csv)
 ** Logical nodes print their relational names (Scan, Join, Aggregate...),
-** physical nodes the algorithm (TableScan, HashJoin, HashAggregate...).
+** physical nodes the algorithm (TableScan, HashJoin, HashAggregate...);
+** streaming nodes show what the trigger loop needs to know:
+**     StreamAggregate keys=[window(ts, 5 seconds), page] aggs=[count(*)]
+**         window=tumbling(5 seconds) mode=UPDATE
+**       StreamScan clicks (memory) watermark ts - 10 seconds
+**
+** Subqueries in expressions print as `(subquery #1)`, `EXISTS (subquery
+** #2)`, `x NOT IN (subquery #3)`, numbered in the order EXPLAIN first meets
+** them; each one's plan follows the line of the node that first mentions
+** it, under a label that says its kind and the outer values it reads (as
+** expressions of that node's input), one level deeper than the node's
+** children:
+**     Filter (c > (subquery #1))
+**       Subquery #1 (scalar, correlated on [b]):
+**         HashAggregate keys=[] aggs=[avg(c)]
+**           Filter (x.b < t1.b)
+**             TableScan t1 AS x
+**       TableScan t1
+** Inside a subquery a column of an enclosing query prints as written
+** there (t1.b).  Outside EXPLAIN (the names of computed columns) a
+** subquery prints as written in the SQL.
 */
 #include <stdarg.h>
 #include <stdio.h>
@@ -70,6 +90,36 @@ static char *buf_finish(Buf *b, EdArena *a) {
   return r;
 }
 
+/* ---------------------------------------------------------- subqueries */
+
+/* The subqueries met by one EXPLAIN, in the order they are numbered. */
+typedef struct SubqList {
+  const EdExpr **first;     /* the node that first mentioned each */
+  const EdSchema **schema;  /* the input row it was printed against */
+  int n, cap;
+} SubqList;
+
+/* The list of the EXPLAIN being printed (NULL outside one: expression
+** texts then print a subquery as written, or without a number). */
+static _Thread_local SubqList *cur_subqs;
+
+/* The EXPLAIN number of the subquery node e (given on first sight), 0
+** outside an EXPLAIN. */
+static int subq_number(const EdExpr *e, const EdSchema *s) {
+  SubqList *l = cur_subqs;
+  if (!l) return 0;
+  for (int i = 0; i < l->n; i++)
+    if (l->first[i]->op == e->op) return i + 1;   /* the subquery's id */
+  if (l->n == l->cap) {
+    l->cap = l->cap ? l->cap * 2 : 8;
+    l->first = ed_realloc(l->first, (size_t)l->cap * sizeof *l->first);
+    l->schema = ed_realloc(l->schema, (size_t)l->cap * sizeof *l->schema);
+  }
+  l->first[l->n] = e;
+  l->schema[l->n] = s;
+  return ++l->n;
+}
+
 /* ---------------------------------------------------------- expressions */
 
 enum { P_OR = 1, P_AND, P_NOT, P_EQ, P_REL, P_ADD, P_MUL, P_CONCAT, P_UNARY,
@@ -105,6 +155,9 @@ static int expr_prec(const EdExpr *e) {
     case EXPR_IS_NULL:
     case EXPR_IN_LIST:
     case EXPR_LIKE: return P_EQ;
+    case EXPR_SUBQUERY:
+      if (e->subq && e->subq->kind == SUBQ_IN) return P_EQ;
+      return e->negated ? P_NOT : P_ATOM;
     case EXPR_CONST:
       /* A negative number reads as a unary minus. */
       if (!e->value.is_null &&
@@ -220,6 +273,23 @@ static void put_args(Buf *b, EdExpr **args, int from, int n,
   }
 }
 
+/* Arguments of window() / session_window(): sizes read as written in
+** DESIGN §3, window(ts, 5 seconds). */
+static void put_window_args(Buf *b, const EdExpr *e, const EdSchema *s) {
+  for (int i = 0; i < e->nargs; i++) {
+    const EdExpr *x = e->args[i];
+    if (i) buf_puts(b, ", ");
+    if (i > 0 && x->kind == EXPR_CONST && x->type == ED_T_INTERVAL &&
+        !x->value.is_null) {
+      char tmp[ED_TS_BUFSZ];
+      ed_format_interval(x->value.u.i, tmp);
+      buf_puts(b, tmp);
+    } else {
+      put_expr(b, x, s);
+    }
+  }
+}
+
 static void put_expr(Buf *b, const EdExpr *e, const EdSchema *s) {
   switch (e->kind) {
     case EXPR_CONST: put_value(b, &e->value); return;
@@ -242,7 +312,11 @@ static void put_expr(Buf *b, const EdExpr *e, const EdSchema *s) {
     }
     case EXPR_FUNC:
       buf_printf(b, "%s(", fn_name(e->op));
-      put_args(b, e->args, 0, e->nargs, s);
+      if (e->op == FN_WINDOW || e->op == FN_SESSION_WINDOW) {
+        put_window_args(b, e, s);
+      } else {
+        put_args(b, e->args, 0, e->nargs, s);
+      }
       buf_puts(b, ")");
       return;
     case EXPR_CASE: {
@@ -289,6 +363,30 @@ static void put_expr(Buf *b, const EdExpr *e, const EdSchema *s) {
       put_sub(b, e->args[0], s, P_ATOM);
       buf_puts(b, e->op == 0 ? ".start" : ".end");
       return;
+    case EXPR_SUBQUERY: {
+      EdSubqKind k = e->subq ? e->subq->kind : SUBQ_SCALAR;
+      if (!cur_subqs && e->subq && e->subq->text) {
+        /* Outside EXPLAIN (names of computed columns): as written. */
+        buf_puts(b, e->subq->text);
+        return;
+      }
+      if (k == SUBQ_IN) {
+        put_sub(b, e->args[0], s, P_EQ + 1);
+        buf_puts(b, e->negated ? " NOT IN " : " IN ");
+      } else if (k == SUBQ_EXISTS) {
+        buf_puts(b, e->negated ? "NOT EXISTS " : "EXISTS ");
+      }
+      int num = subq_number(e, s);
+      if (num) buf_printf(b, "(subquery #%d)", num);
+      else buf_puts(b, "(subquery)");
+      return;
+    }
+    case EXPR_OUTER_REF:
+      if (e->subq && e->subq->param_names && e->col < e->subq->nparams)
+        buf_puts(b, e->subq->param_names[e->col]);
+      else
+        buf_printf(b, "$%d", e->col + 1);
+      return;
   }
   buf_puts(b, "?");
 }
@@ -319,8 +417,56 @@ static void put_project(Buf *b, const EdPlan *p, EdArena *a) {
   buf_puts(b, "]");
 }
 
+/* The SQL keyword of an output mode. */
+static const char *mode_text(EdEmitMode m) {
+  switch (m) {
+    case EMIT_COMPLETE: return "COMPLETE";
+    case EMIT_UPDATE: return "UPDATE";
+    case EMIT_APPEND: return "APPEND";
+    case EMIT_CHANGES: return "CHANGES";
+    default: return "DEFAULT";
+  }
+}
+
+/* An interval as DESIGN §3 writes it: "10 seconds". */
+static void put_interval(Buf *b, int64_t us) {
+  char tmp[ED_TS_BUFSZ];
+  ed_format_interval(us, tmp);
+  buf_puts(b, tmp);
+}
+
+/* " window=tumbling(5 seconds)" and the like; nothing for WIN_NONE. */
+static void put_window(Buf *b, const EdPlan *p) {
+  const EdWindowSpec *w = &p->window;
+  switch (w->kind) {
+    case WIN_NONE: return;
+    case WIN_TUMBLING:
+      buf_puts(b, " window=tumbling(");
+      put_interval(b, w->size_us);
+      break;
+    case WIN_SLIDING:
+      buf_puts(b, " window=sliding(");
+      put_interval(b, w->size_us);
+      buf_puts(b, ", ");
+      put_interval(b, w->slide_us);
+      break;
+    case WIN_SESSION:
+      buf_puts(b, " window=session(");
+      put_interval(b, w->gap_us);
+      break;
+    case WIN_EVENT_TIME:
+      buf_puts(b, " window=event_time(");
+      put_expr(b, w->ts, &p->left->schema);
+      break;
+  }
+  buf_puts(b, ")");
+}
+
 static void put_aggregate(Buf *b, const EdPlan *p, EdArena *a) {
-  buf_puts(b, p->phys ? "HashAggregate keys=" : "Aggregate keys=");
+  bool stream = p->phys == PHYS_STREAM_AGGREGATE;
+  buf_puts(b, stream       ? "StreamAggregate keys="
+              : p->phys    ? "HashAggregate keys="
+                           : "Aggregate keys=");
   put_list(b, p->exprs, p->nexprs, &p->left->schema);
   buf_puts(b, " aggs=[");
   for (int i = 0; i < p->naggs; i++) {
@@ -328,6 +474,13 @@ static void put_aggregate(Buf *b, const EdPlan *p, EdArena *a) {
     buf_puts(b, ed_agg_text(&p->aggs[i], &p->left->schema, a));
   }
   buf_puts(b, "]");
+  if (!stream) return;
+  put_window(b, p);
+  buf_printf(b, " mode=%s", mode_text(p->mode));
+  if (p->state_ttl_us > 0) {
+    buf_puts(b, " state_ttl=");
+    put_interval(b, p->state_ttl_us);
+  }
 }
 
 static const char *join_name(EdJoinType t) {
@@ -382,6 +535,19 @@ static void put_sort(Buf *b, const EdPlan *p) {
 static void put_scan(Buf *b, const EdPlan *p) {
   const EdTable *t = p->table;
   const char *qual = p->schema.ncols ? p->schema.cols[0].table : NULL;
+  if (p->phys == PHYS_STREAM_SCAN) {
+    buf_printf(b, "StreamScan %s", t->name);
+    if (qual && strcasecmp(qual, t->name) != 0) buf_printf(b, " AS %s", qual);
+    buf_printf(b, " (%s)", t->connector ? t->connector : "memory");
+    if (p->wm_col >= 0 && p->wm_col < p->schema.ncols) {
+      buf_printf(b, " watermark %s", p->schema.cols[p->wm_col].name);
+      if (p->wm_delay_us > 0) {
+        buf_puts(b, " - ");
+        put_interval(b, p->wm_delay_us);
+      }
+    }
+    return;
+  }
   if (p->phys == PHYS_FILE_SCAN) {
     const char *fmt = ed_table_option(t, "format");
     const char *path = ed_table_option(t, "path");
@@ -430,20 +596,95 @@ static void put_node(Buf *b, const EdPlan *p, EdArena *a) {
       else if (p->phys) buf_printf(b, "HashSetOp %s", setop_text(p->setop));
       else buf_printf(b, "SetOp %s", setop_text(p->setop));
       return;
+    case PLAN_EXPLODE:
+      buf_puts(b, "Explode split(");
+      put_expr(b, p->exprs[0], &p->left->schema);
+      buf_puts(b, ", ");
+      put_expr(b, p->exprs[1], &p->left->schema);
+      buf_puts(b, ")");
+      return;
   }
   buf_puts(b, "?");
 }
 
+static void explain_rec(Buf *b, const EdPlan *p, int depth, EdArena *a);
+
+/* The label and plan of subquery number i + 1 of the list, under a node
+** printed at depth - 1 (physical plans show the subquery's physical plan,
+** logical ones its logical plan). */
+static void put_subquery(Buf *b, int i, bool physical, int depth,
+                         EdArena *a) {
+  const EdExpr *e = cur_subqs->first[i];
+  const EdSchema *s = cur_subqs->schema[i];
+  const EdSubquery *sq = e->subq;
+  for (int k = 0; k < depth; k++) buf_puts(b, "  ");
+  buf_printf(b, "Subquery #%d (%s", i + 1,
+             sq->kind == SUBQ_SCALAR   ? "scalar"
+             : sq->kind == SUBQ_EXISTS ? "EXISTS"
+                                       : "IN");
+  int first = sq->kind == SUBQ_IN ? 1 : 0;
+  if (e->nargs > first) {
+    buf_puts(b, ", correlated on [");
+    put_args(b, e->args, first, e->nargs, s);
+    buf_puts(b, "]");
+  }
+  buf_puts(b, "):\n");
+  const EdPlan *plan = physical ? sq->plan : sq->logical;
+  if (plan) explain_rec(b, plan, depth + 1, a);
+}
+
 static void explain_rec(Buf *b, const EdPlan *p, int depth, EdArena *a) {
   for (int i = 0; i < depth; i++) buf_puts(b, "  ");
+  int before = cur_subqs ? cur_subqs->n : 0;
   put_node(b, p, a);
   buf_puts(b, "\n");
+  /* Subqueries met in nested plans are printed there, not here. */
+  int after = cur_subqs ? cur_subqs->n : 0;
+  for (int i = before; i < after; i++)
+    put_subquery(b, i, p->phys != PHYS_NONE, depth + 1, a);
   if (p->left) explain_rec(b, p->left, depth + 1, a);
   if (p->right) explain_rec(b, p->right, depth + 1, a);
 }
 
+/* Prints the tree p into b, numbering its subqueries. */
+static void explain_tree(Buf *b, const EdPlan *p, EdArena *a) {
+  SubqList list;
+  memset(&list, 0, sizeof list);
+  SubqList *saved = cur_subqs;
+  cur_subqs = &list;
+  if (p) explain_rec(b, p, 0, a);
+  cur_subqs = saved;
+  free(list.first);
+  free(list.schema);
+}
+
 char *ed_plan_explain(const EdPlan *p, EdArena *arena) {
   Buf b = {0};
-  if (p) explain_rec(&b, p, 0, arena);
+  explain_tree(&b, p, arena);
+  return buf_finish(&b, arena);
+}
+
+char *ed_plan_explain_stream(const EdPlan *p, const EdStreamInfo *info,
+                             EdArena *arena) {
+  Buf b = {0};
+  explain_tree(&b, p, arena);
+  if (info && info->streaming) {
+    buf_printf(&b, "Output mode: %s\nTrigger: ", mode_text(info->mode));
+    switch (info->trigger) {
+      case TRIGGER_PROCESSING_TIME:
+        buf_puts(&b, "processing time ");
+        put_interval(&b, info->trigger_interval_us);
+        break;
+      case TRIGGER_ONCE: buf_puts(&b, "once"); break;
+      case TRIGGER_AVAILABLE_NOW: buf_puts(&b, "available now"); break;
+      default: buf_puts(&b, "as soon as data arrives"); break;
+    }
+    buf_puts(&b, "\n");
+    if (info->state_ttl_us > 0) {
+      buf_puts(&b, "State TTL: ");
+      put_interval(&b, info->state_ttl_us);
+      buf_puts(&b, "\n");
+    }
+  }
   return buf_finish(&b, arena);
 }

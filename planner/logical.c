@@ -254,6 +254,8 @@ EdPlan *ed_plan_new(EdArena *a, EdPlanKind kind) {
   p->phys = PHYS_NONE;
   p->limit = -1;
   p->est_rows = -1;
+  p->wm_col = -1;
+  p->window.key = -1;
   return p;
 }
 
@@ -405,6 +407,23 @@ EdPlan *ed_plan_setop(EdArena *a, EdSetOp op, EdPlan *l, EdPlan *r) {
   ed_schema_dup(a, &p->schema, &l->schema);
   /* The result of a set operation is no longer "table.col". */
   for (int i = 0; i < p->schema.ncols; i++) p->schema.cols[i].table = NULL;
+  return p;
+}
+
+EdPlan *ed_plan_explode(EdArena *a, EdPlan *child, EdExpr *str, EdExpr *sep,
+                        const char *name) {
+  assert(str->type == ED_T_VARCHAR && sep->type == ED_T_VARCHAR);
+  EdPlan *p = ed_plan_new(a, PLAN_EXPLODE);
+  p->left = child;
+  p->nexprs = 2;
+  p->exprs = ed_arena_alloc(a, 2 * sizeof *p->exprs);
+  p->exprs[0] = str;
+  p->exprs[1] = sep;
+  int n = child->schema.ncols;
+  ed_schema_alloc(a, &p->schema, n + 1);
+  if (n) memcpy(p->schema.cols, child->schema.cols, (size_t)n * sizeof *p->schema.cols);
+  p->schema.cols[n].name = (char *)name;
+  p->schema.cols[n].type = ED_T_VARCHAR;
   return p;
 }
 

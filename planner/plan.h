@@ -32,7 +32,17 @@ typedef enum EdExprKind {
   EXPR_IS_NULL,   /* args[0] IS [NOT] NULL (negated) */
   EXPR_IN_LIST,   /* args[0] [NOT] IN (args[1..]) — SQL NULL semantics */
   EXPR_LIKE,      /* args[0] [NOT] LIKE args[1] [ESCAPE args[2]] */
-  EXPR_FIELD      /* args[0] is a WINDOW; field 0 = start, 1 = end */
+  EXPR_FIELD,     /* args[0] is a WINDOW; field 0 = start, 1 = end */
+  EXPR_SUBQUERY,  /* a subquery in an expression (subq, see EdSubquery):
+                     scalar, [NOT] EXISTS or x [NOT] IN; negated for NOT
+                     EXISTS / NOT IN; op is subq->id, so that
+                     ed_expr_equal tells different subqueries apart.
+                     args: the IN operand (SUBQ_IN only), then the
+                     subq->nparams outer values the subquery reads,
+                     expressions over the input row like any other */
+  EXPR_OUTER_REF  /* inside the plan of subquery subq: its outer value
+                     number col (op == col too), constant during one run
+                     of the subquery */
 } EdExprKind;
 
 typedef enum EdFunc {
@@ -43,6 +53,8 @@ typedef enum EdFunc {
   FN_SESSION_WINDOW,  /* session_window(ts, gap) — streaming issue */
   FN__COUNT
 } EdFunc;
+
+struct EdSubquery;
 
 typedef struct EdExpr {
   EdExprKind kind;
@@ -55,6 +67,7 @@ typedef struct EdExpr {
   bool has_else;      /* EXPR_CASE */
   int nargs;
   struct EdExpr **args;
+  struct EdSubquery *subq;  /* EXPR_SUBQUERY, EXPR_OUTER_REF */
 } EdExpr;
 
 /* ---------------------------------------------------------- aggregates */
@@ -78,6 +91,37 @@ typedef struct EdSortKey {
   bool nulls_first;   /* resolved: SQLite's default is NULLs first for ASC */
 } EdSortKey;
 
+/* ------------------------------------------------------------ subqueries */
+
+typedef enum EdSubqKind {
+  SUBQ_SCALAR,        /* (SELECT x ...): one column; NULL for no row, an
+                         execution error for more than one */
+  SUBQ_EXISTS,        /* EXISTS (SELECT ...): whether it has a row */
+  SUBQ_IN             /* x IN (SELECT y ...): SQL's NULL semantics */
+} EdSubqKind;
+
+/* A subquery used in an expression.  It is planned as a query of its own
+** whose column references to enclosing queries are EXPR_OUTER_REF nodes:
+** the enclosing query passes their values as the arguments of the
+** EXPR_SUBQUERY node, so the subquery is uncorrelated when nparams is 0.
+** A reference two levels out is passed down through the middle query,
+** where it is itself an outer value: every outer reference is one level
+** out.  All of it lives in the query arena. */
+typedef struct EdSubquery {
+  EdSubqKind kind;
+  int id;                     /* 1, 2, ... per subquery of the statement */
+  EdPos pos;                  /* where it is written */
+  const char *text;           /* the expression as written (with the IN
+                                 operand, NOT), or NULL */
+  int nparams;                /* outer values it reads */
+  EdType *param_types;        /* their types */
+  const char **param_names;   /* each as written ("t1.b"), for EXPLAIN */
+  struct EdPlan *logical;     /* rewritten logical plan */
+  struct EdPlan *plan;        /* physical plan, what the evaluator runs:
+                                 one column (SCALAR, IN) of the node's
+                                 type (the IN operand's, for IN) */
+} EdSubquery;
+
 /* -------------------------------------------------------------- plans */
 
 typedef enum EdPlanKind {
@@ -94,8 +138,11 @@ typedef enum EdPlanKind {
   PLAN_SORT,          /* sort keys over left */
   PLAN_LIMIT,         /* limit (-1 none), offset */
   PLAN_DISTINCT,      /* distinct rows of left */
-  PLAN_SETOP          /* left setop right: UNION ALL, UNION, EXCEPT,
+  PLAN_SETOP,         /* left setop right: UNION ALL, UNION, EXCEPT,
                          INTERSECT (the latter three are distinct sets) */
+  PLAN_EXPLODE        /* explode(split(exprs[0], exprs[1])): each input row
+                         becomes one row per piece; output = left's columns
+                         then the piece (VARCHAR) */
 } EdPlanKind;
 
 typedef enum EdPhysKind {
@@ -112,8 +159,58 @@ typedef enum EdPhysKind {
   PHYS_LIMIT,
   PHYS_HASH_DISTINCT,
   PHYS_UNION_ALL,
-  PHYS_HASH_SETOP     /* UNION (distinct), EXCEPT, INTERSECT */
+  PHYS_HASH_SETOP,    /* UNION (distinct), EXCEPT, INTERSECT */
+  PHYS_STREAM_SCAN,   /* a stream's source, read batch by batch */
+  PHYS_STREAM_AGGREGATE, /* incremental aggregation kept across batches:
+                         windows, watermark, output mode (see EdWindowSpec) */
+  PHYS_EXPLODE
 } EdPhysKind;
+
+/* How a streaming (or windowed) aggregation groups time.  The window key
+** is one of the aggregate's group keys (exprs[key]): its output column is
+** a WINDOW.  The operator computes it from ts itself (per pane or session)
+** instead of evaluating exprs[key]. */
+typedef enum EdWindowKind {
+  WIN_NONE,           /* running aggregate per key (no time bound) */
+  WIN_TUMBLING,       /* window(ts, size) */
+  WIN_SLIDING,        /* window(ts, size, slide), slide < size */
+  WIN_SESSION,        /* session_window(ts, gap) */
+  WIN_EVENT_TIME      /* grouped by the raw watermark column itself:
+                         key is that column; final once key <= wm */
+} EdWindowKind;
+
+typedef struct EdWindowSpec {
+  EdWindowKind kind;
+  int key;            /* index of the window (or event-time) group key */
+  EdExpr *ts;         /* the event-time expression, over the input row */
+  int64_t size_us;    /* TUMBLING, SLIDING */
+  int64_t slide_us;   /* SLIDING (== size for TUMBLING) */
+  int64_t gap_us;     /* SESSION */
+  bool wm_bounded;    /* ts is the watermark column: late rows are dropped
+                         and state is evicted by the watermark (not in
+                         COMPLETE mode) */
+} EdWindowSpec;
+
+/* What the planner decided for a query over streams. */
+typedef struct EdStreamInfo {
+  bool streaming;         /* at least one leaf is a stream */
+  EdEmitMode mode;        /* resolved: never EMIT_DEFAULT (a batch query
+                             computes its whole result once: COMPLETE) */
+  EdTriggerKind trigger;  /* resolved: session default when not written */
+  int64_t trigger_interval_us;
+  int64_t state_ttl_us;   /* running aggregates: evict keys not updated for
+                             this long (processing time); 0 = never */
+  int64_t max_rows_per_trigger;   /* 0 = unbounded */
+  int64_t max_files_per_trigger;  /* 0 = unbounded */
+} EdStreamInfo;
+
+/* Session defaults the planner applies where the query says nothing. */
+typedef struct EdPlanDefaults {
+  EdEmitMode mode;        /* EMIT_DEFAULT: APPEND where valid, else UPDATE */
+  EdTriggerKind trigger;
+  int64_t trigger_interval_us;
+  int64_t state_ttl_us;
+} EdPlanDefaults;
 
 typedef struct EdPlan {
   EdPlanKind kind;
@@ -136,6 +233,19 @@ typedef struct EdPlan {
   int64_t offset;
   EdSetOp setop;
   double est_rows;            /* planner estimate, for EXPLAIN */
+  /* Streams. */
+  int wm_col;                 /* SCAN of a stream: watermark column of the
+                                 scan's output, or -1 */
+  int64_t wm_delay_us;        /* SCAN: watermark delay */
+  EdWindowSpec window;        /* STREAM_AGGREGATE (and windowed batch
+                                 aggregates) */
+  EdEmitMode mode;            /* STREAM_AGGREGATE: what it emits per batch */
+  int64_t state_ttl_us;       /* STREAM_AGGREGATE, WIN_NONE */
+  EdPos pos;                  /* where in the SQL the node comes from (the
+                                 JOIN keyword, a SELECT, a GROUP BY key,
+                                 the first ORDER BY term, the LIMIT
+                                 count), for planning errors; line 0 when
+                                 none */
 } EdPlan;
 
 /* ------------------------------------------------------------ planning */
@@ -148,6 +258,17 @@ typedef struct EdPlan {
 int ed_plan_query(EdCatalog *cat, const EdAstQuery *q, const char *sql,
                   EdArena *arena, EdPlan **logical, EdPlan **physical,
                   EdError *err);
+
+/* As ed_plan_query, for any query: when it reads a stream, the plan is an
+** incremental one (PHYS_STREAM_SCAN leaves, PHYS_STREAM_AGGREGATE) and
+** *info says how to run it; the output mode and every clause are checked
+** against DESIGN §4 and an invalid combination is an ED_ERR_PLAN error
+** naming the mode, the reason and the fix.  defaults may be NULL. */
+int ed_plan_query_stream(EdCatalog *cat, const EdAstQuery *q,
+                         const char *sql, EdArena *arena,
+                         const EdPlanDefaults *defaults, EdPlan **logical,
+                         EdPlan **physical, EdStreamInfo *info,
+                         EdError *err);
 
 /* Binds a constant expression (no column references allowed) and folds it
 ** to a value of type want (with the implicit casts of an assignment; want
@@ -162,6 +283,12 @@ int ed_bind_constant(const EdAstExpr *e, EdType want, EdArena *arena,
 **         FileScan events (csv, events.csv)
 ** Returns a string allocated in arena. */
 char *ed_plan_explain(const EdPlan *p, EdArena *arena);
+
+/* As ed_plan_explain, followed for a streaming query (info->streaming) by
+** the lines "Output mode: UPDATE" and "Trigger: ..." (and "State TTL: ..."
+** when set).  info may be NULL (then the same as ed_plan_explain). */
+char *ed_plan_explain_stream(const EdPlan *p, const EdStreamInfo *info,
+                             EdArena *arena);
 
 /* Renders a bound expression as SQL-like text into arena. */
 char *ed_expr_text(const EdExpr *e, const EdSchema *input, EdArena *arena);

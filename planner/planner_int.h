@@ -91,6 +91,10 @@ EdPlan *ed_plan_limit(EdArena *a, EdPlan *child, int64_t limit,
                       int64_t offset);
 EdPlan *ed_plan_distinct(EdArena *a, EdPlan *child);
 EdPlan *ed_plan_setop(EdArena *a, EdSetOp op, EdPlan *l, EdPlan *r);
+/* explode(split(str, sep)) over child: child's columns then the piece, a
+** VARCHAR column called name. */
+EdPlan *ed_plan_explode(EdArena *a, EdPlan *child, EdExpr *str, EdExpr *sep,
+                        const char *name);
 /* Shallow copy of a plan node (same children, same expressions). */
 EdPlan *ed_plan_clone(EdArena *a, const EdPlan *p);
 
@@ -120,7 +124,62 @@ void ed_extract_equi_keys(EdArena *a, EdExpr *pred, int nleft, int ncols,
 
 /* -------------------------------------------------- physical (physical.c) */
 
-int ed_physical_plan(EdArena *a, const EdPlan *logical, EdPlan **out,
-                     EdError *err);
+/* What physical planning needs to know about the query as a whole. */
+typedef struct EdPhysOpts {
+  bool streaming;           /* the query reads a stream */
+  EdEmitMode mode;          /* resolved output mode (streaming) */
+  int64_t state_ttl_us;     /* for streaming aggregates */
+} EdPhysOpts;
+
+/* Physical plan of a rewritten logical plan: algorithms chosen, stream
+** scans and streaming aggregates (with their window specs) marked, and
+** in a streaming query the stream put on the probe side of every join
+** with a table.  opts may be NULL (a batch query). */
+int ed_physical_plan(EdArena *a, const EdPlan *logical, const EdPhysOpts *opts,
+                     EdPlan **out, EdError *err);
+
+/* ---------------------------------------------------- SQL text (sqltext.c) */
+
+/* A walk over the words of SQL text from a given position. */
+typedef struct EdSqlCursor {
+  const char *sql;          /* the whole text positions refer to */
+  EdPos pos;                /* next character to look at */
+  int depth;                /* parentheses opened since the start */
+} EdSqlCursor;
+
+/* Starts a walk of sql at the position from (depth 0). */
+void ed_sql_cursor_init(EdSqlCursor *c, const char *sql, EdPos from);
+
+/* The next word (identifier, keyword or quoted name) outside string
+** literals and comments: sets *pos and *word and returns its length; 0 at
+** the end of the text or of the statement (a ';' at depth 0), or when
+** there is no text (sql NULL, from without position).  c->depth is the
+** parenthesis depth of the word returned. */
+int ed_sql_next_word(EdSqlCursor *c, EdPos *pos, const char **word);
+
+/* Whether the n bytes at word are the keyword kw (case-insensitive). */
+bool ed_sql_word_is(const char *word, int n, const char *kw);
+
+/* ------------------------------------------------------ streams (stream.c) */
+
+/* True when a leaf under p scans a stream. */
+bool ed_plan_reads_stream(const EdPlan *p);
+
+/* Whether column col of p's output is, unchanged, the watermark column of
+** a stream scan that has a watermark: followed down through projections
+** (plain column references), filters, sorts, limits, DISTINCT, explodes,
+** joins and UNION ALL (where every side must have one). */
+bool ed_plan_is_watermark_col(const EdPlan *p, int col);
+
+/* The window spec of an aggregate node p: its window key (window(),
+** session_window(), or with streaming the raw watermark column of a
+** stream), the event-time expression and whether it is bounded by a
+** watermark.  kind WIN_NONE and key -1 when it has none. */
+void ed_window_spec(const EdPlan *p, bool streaming, EdWindowSpec *out);
+
+/* Whether a window function call is a sliding window or a session window,
+** which give a row several windows (or one only known after merging) and
+** therefore can only be a whole GROUP BY key. */
+bool ed_is_multi_window(const EdExpr *e);
 
 #endif

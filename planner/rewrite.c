@@ -5,13 +5,18 @@
 **      executor's own evaluator (so folding cannot disagree with run
 **      time), NULL propagates through strict operators, and the boolean
 **      identities x AND FALSE, x AND TRUE, x OR TRUE, x OR FALSE, NOT NOT x
-**      simplify; TRUE filters disappear;
-**   2. filter push-down: conjuncts move through projections (inlining the
+**      simplify; TRUE filters disappear.  Subqueries and outer references
+**      are never constants: they are known only when the query runs;
+**   2. filter push-down (a correlated subquery is an expression over the
+**      columns it passes as outer values, so it moves like any other and
+**      never below the operator that provides them): conjuncts move
+**      through projections (inlining the
 **      projected expressions), sorts, DISTINCT, set operations and group
-**      keys, and below joins to the side they reference (for a LEFT join
-**      only WHERE conjuncts on the left side, and ON conjuncts on the
-**      right side); conjuncts over both sides of an inner join become its
-**      join condition; adjacent filters merge;
+**      keys (not sliding or session windows), and below joins to the side
+**      they reference (for a LEFT join only WHERE conjuncts on the left
+**      side, and ON conjuncts on the right side); conjuncts over both
+**      sides of an inner join become its join condition; adjacent filters
+**      merge;
 **   3. join ordering: a tree of three or more inner / cross joins is
 **      rebuilt left-deep, greedily joining next the smallest input that a
 **      condition connects to what is joined so far, so that comma joins
@@ -110,6 +115,9 @@ static EdExpr *fold_case(EdArena *a, EdExpr *x) {
 
 /* Folds a node whose arguments are already folded. */
 static EdExpr *fold_node(EdArena *a, EdExpr *x) {
+  /* A subquery's value is only known when it runs (even with constant or
+  ** NULL outer values), and an outer value only inside a run. */
+  if (x->kind == EXPR_SUBQUERY || x->kind == EXPR_OUTER_REF) return x;
   if (x->kind == EXPR_FUNC && x->op == FN_COALESCE) {
     x = fold_coalesce(a, x);
     if (x->kind != EXPR_FUNC || x->op != FN_COALESCE) return x;
@@ -267,6 +275,16 @@ static EdPlan *push_join(EdArena *a, EdPlan *p, Conj *above) {
   return with_filter(a, c, &keep);
 }
 
+/* Whether e refers to a group key of p that is a sliding or session
+** window: such a key is not a function of one input row. */
+static bool uses_multi_window(const EdPlan *p, const EdExpr *e) {
+  if (e->kind == EXPR_COLREF)
+    return e->col < p->nexprs && ed_is_multi_window(p->exprs[e->col]);
+  for (int i = 0; i < e->nargs; i++)
+    if (uses_multi_window(p, e->args[i])) return true;
+  return false;
+}
+
 static EdPlan *push_aggregate(EdArena *a, EdPlan *p, Conj *above) {
   Conj down = {0}, keep = {0};
   for (int i = 0; i < above->n; i++) {
@@ -274,9 +292,13 @@ static EdPlan *push_aggregate(EdArena *a, EdPlan *p, Conj *above) {
     int lo = -1, hi = -1;
     ed_expr_col_range(e, &lo, &hi);
     /* Only conditions on group keys commute with grouping; a constant one
-    ** must stay above (no keys: an empty input still gives one row). */
-    if (lo >= 0 && hi < p->nexprs) conj_add(a, &down, ed_expr_subst(a, e, p->exprs));
-    else conj_add(a, &keep, e);
+    ** must stay above (no keys: an empty input still gives one row), and
+    ** so must one on a sliding or session window, which the aggregation
+    ** computes from several rows. */
+    if (lo >= 0 && hi < p->nexprs && !uses_multi_window(p, e))
+      conj_add(a, &down, ed_expr_subst(a, e, p->exprs));
+    else
+      conj_add(a, &keep, e);
   }
   EdPlan *c = ed_plan_clone(a, p);
   c->left = push(a, p->left, &down);
@@ -323,6 +345,9 @@ static EdPlan *push(EdArena *a, EdPlan *p, Conj *above) {
       return c;
     }
     case PLAN_LIMIT:
+    case PLAN_EXPLODE:
+      /* Conditions stay above: a LIMIT would change meaning, and an
+      ** explode's conditions are normally on the piece it produces. */
       c = ed_plan_clone(a, p);
       c->left = push_none(a, p->left);
       return with_filter(a, c, above);

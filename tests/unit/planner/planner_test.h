@@ -13,6 +13,7 @@
 **   s      (ts TIMESTAMP, v BIGINT)    memory stream
 **   out                                 sink
 **   k      (v VARCHAR)                 kafka stream (not readable yet)
+** (test_stream.c adds streams with watermarks and source options.)
 */
 #ifndef ED_PLANNER_TEST_H
 #define ED_PLANNER_TEST_H
@@ -78,12 +79,34 @@ static inline void pt_catalog(EdCatalog *c) {
 typedef struct PtPlan {
   int rc;
   EdPlan *logical, *physical;
+  EdStreamInfo info;
   EdError err;
   const char *sql;
 } PtPlan;
 
 static EdCatalog pt_cat;
 static EdArena pt_arena;
+
+/* Parses sql (one SELECT, or EXPLAIN SELECT) and plans it with
+** ed_plan_query_stream and the session defaults d (may be NULL). */
+static inline PtPlan pt_plan_stream(const char *sql, const EdPlanDefaults *d) {
+  PtPlan r;
+  memset(&r, 0, sizeof r);
+  r.sql = sql;
+  EdAstList stmts = {0};
+  if (ed_parse(&pt_arena, sql, &stmts, &r.err) != 0 || stmts.n != 1) {
+    printf("# parse failed: %s: %s\n", sql, r.err.msg);
+    r.rc = -2;
+    return r;
+  }
+  EdAstStmt *s = stmts.items[0];
+  if (s->kind == STMT_EXPLAIN) s = s->inner;
+  r.rc = ed_plan_query_stream(&pt_cat, s->query, sql, &pt_arena, d,
+                              &r.logical, &r.physical, &r.info, &r.err);
+  if (r.rc != 0 && r.err.kind == ED_ERR_NONE)
+    printf("# planner failed without an error\n");
+  return r;
+}
 
 /* Parses sql (one SELECT, or EXPLAIN SELECT) and plans it. */
 static inline PtPlan pt_plan(const char *sql) {
@@ -120,13 +143,17 @@ static inline const char *pt_phys_name(EdPhysKind k) {
     case PHYS_HASH_DISTINCT: return "HashDistinct";
     case PHYS_UNION_ALL: return "UnionAll";
     case PHYS_HASH_SETOP: return "HashSetOp";
+    case PHYS_STREAM_SCAN: return "StreamScan";
+    case PHYS_STREAM_AGGREGATE: return "StreamAggregate";
+    case PHYS_EXPLODE: return "Explode";
     default: return "?";
   }
 }
 
 static inline const char *pt_plan_name(EdPlanKind k) {
   static const char *n[] = {"Scan", "Values", "Filter", "Project", "Aggregate",
-                            "Join", "Sort", "Limit", "Distinct", "SetOp"};
+                            "Join", "Sort", "Limit", "Distinct", "SetOp",
+                            "Explode"};
   return n[k];
 }
 
@@ -194,6 +221,18 @@ static inline const char *pt_name(const char *prefix, const char *sql) {
     TAP_EQ_STR(r_.err.msg, msg_, pt_name("message: ", sql));                           \
     TAP_EQ_INT(r_.err.pos.line, ln_, pt_name("line: ", sql));                        \
     TAP_EQ_INT(r_.err.pos.col, cl_, pt_name("column: ", sql));                        \
+  } while (0)
+
+/* Asserts that sql fails to plan (with the session defaults d) with an
+** ED_ERR_PLAN error, message msg at line:col (0:0 for none). */
+#define PT_PLAN_ERROR(sql, d, ln_, cl_, msg_)                               \
+  do {                                                                      \
+    PtPlan r_ = pt_plan_stream(sql, d);                                     \
+    TAP_EQ_INT(r_.rc, -1, pt_name("fails: ", sql));                         \
+    TAP_EQ_INT(r_.err.kind, ED_ERR_PLAN, pt_name("plan error kind: ", sql)); \
+    TAP_EQ_STR(r_.err.msg, msg_, pt_name("message: ", sql));                \
+    TAP_EQ_INT(r_.err.pos.line, ln_, pt_name("line: ", sql));               \
+    TAP_EQ_INT(r_.err.pos.col, cl_, pt_name("column: ", sql));              \
   } while (0)
 
 /* Asserts the physical shape and output schema of sql. */
