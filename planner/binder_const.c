@@ -175,7 +175,7 @@ static int assign_convert(const EdAstExpr *e, EdValue *v, EdType want,
 
 int ed_bind_constant(const EdAstExpr *e, EdType want, EdArena *arena,
                      EdValue *out, EdError *err) {
-  EdBinder b = {NULL, NULL, arena, err};
+  EdBinder b = {.arena = arena, .err = err};
   EdScope empty = {{0, NULL}, NULL};
   EdBindCtx c;
   memset(&c, 0, sizeof c);

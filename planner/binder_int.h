@@ -39,11 +39,15 @@ typedef struct EdAggCtx {
                                the SELECT */
 } EdAggCtx;
 
+struct EdSubqFrame;
+
 typedef struct EdBinder {
   EdCatalog *cat;
   const char *sql;
   EdArena *arena;
   EdError *err;
+  struct EdSubqFrame *subq;   /* the subquery this binder binds (see
+                                 binder_subquery.c), NULL at top level */
 } EdBinder;
 
 typedef struct EdBindCtx {

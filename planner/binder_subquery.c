@@ -5,8 +5,7 @@
 **
 ** A subquery is bound as a query of its own (ed_bind_query) by a binder
 ** of its own, linked while it runs to the context of the expression the
-** subquery is written in (a frame on a per-thread stack, found by the
-** binder's address).  A name its FROM clause does not have is looked up in
+** subquery is written in (a frame on the stack, EdBinder.subq).  A name its FROM clause does not have is looked up in
 ** the enclosing scopes, innermost first (ed_outer_has_column).  The enclosing context binds the
 ** column itself — so in an aggregate query it must be a group key, exactly
 ** as if it were written outside the subquery — and the bound value becomes
@@ -49,25 +48,19 @@
 
 /* A subquery being bound: its binder, the context it is written in, and
 ** the outer values it reads so far. */
-typedef struct SubqFrame {
+typedef struct EdSubqFrame {
   const EdBinder *b;        /* the subquery's own binder */
   EdBindCtx *outer;         /* where the subquery is written */
   EdSubquery *sq;           /* its EXPR_OUTER_REFs point at it */
   EdExpr **vals;            /* outer values, bound in outer */
   const char **names;       /* as written, for EXPLAIN */
   int n, cap;
-  struct SubqFrame *prev;   /* the subquery (or none) this one is in */
 } SubqFrame;
-
-/* Subqueries being bound on this thread, innermost first. */
-static _Thread_local SubqFrame *subq_frames;
 
 /* The frame of the subquery that binder b binds, or NULL (a top-level
 ** query). */
 static SubqFrame *frame_of(const EdBinder *b) {
-  for (SubqFrame *f = subq_frames; f; f = f->prev)
-    if (f->b == b) return f;
-  return NULL;
+  return b->subq;
 }
 
 /* ------------------------------------------------------- outer columns */
@@ -275,10 +268,8 @@ EdExpr *ed_bind_subquery(EdBindCtx *c, const EdAstExpr *e) {
   ss.b = &sb;
   ss.outer = c;
   ss.sq = sq;
-  ss.prev = subq_frames;
-  subq_frames = &ss;
+  sb.subq = &ss;
   EdPlan *p = ed_bind_query(&sb, e->query);
-  subq_frames = ss.prev;
   if (!p) return NULL;
   sq->nparams = ss.n;
   sq->param_names = ss.names;

@@ -438,7 +438,7 @@ int ed_plan_query_stream(EdCatalog *cat, const EdAstQuery *q,
   EdStreamInfo local;
   if (!info) info = &local;
   memset(info, 0, sizeof *info);
-  EdBinder b = {cat, sql, arena, err};
+  EdBinder b = {.cat = cat, .sql = sql, .arena = arena, .err = err};
   EdPlan *p = ed_bind_query(&b, q);
   if (!p) return -1;
   int64_t ttl = defaults ? defaults->state_ttl_us : 0;
