@@ -4,13 +4,15 @@
 #   make test    install what is missing, build, run every test suite
 #   make build   install what is missing, build (in ./build)
 #   make clean   remove ./build
+#   make bench   build-release, then the benchmarks (bench/run.sh; pass
+#                options with BENCH_ARGS=--quick, see docs/BENCHMARKS.md)
 #
 # Missing Debian packages are installed with apt-get when running as root;
 # otherwise the missing ones are listed with the command that installs them.
 # Without dpkg (not Debian) the check is skipped.
 
 PACKAGES := lemon meson ninja-build pkg-config gcc libc6-dev libcjson-dev \
-            libedit-dev libxxhash-dev libsqlite3-dev sqlite3
+            libedit-dev libxxhash-dev libsqlite3-dev sqlite3 tmux
 BUILD    := build
 
 .PHONY: demo test build clean
@@ -44,3 +46,7 @@ build:
 
 clean:
 	rm -rf $(BUILD)
+
+.PHONY: bench
+bench:
+	bash bench/run.sh $(BENCH_ARGS)

@@ -8,7 +8,8 @@
 ** schema of a file table or stream without a column list (inferred from
 ** the file, or the connector's own columns), and the watermark
 ** definition.  A memory table or stream gets its EdMemTable.  DROP ends
-** the streaming queries that read the object before it goes.
+** the streaming queries that read the object before it goes (DROP SINK:
+** the query that writes it).  CREATE SINK is engine/sinks.c's.
 */
 #include "engine/engine.h"
 
@@ -330,10 +331,7 @@ static int build_watermark(EdStmtEnv *env, const EdAstStmt *st, EdTable *t,
 
 int ed_run_create(EdStmtEnv *env, const EdAstStmt *st, EdError *err) {
   EdCatalog *cat = &env->s->catalog;
-  if (st->kind == STMT_CREATE_SINK)
-    return ed_error_set(err, ED_ERR_BIND, &st->pos,
-                        "CREATE SINK is not supported yet: query results go "
-                        "to stdout (use --format)");
+  if (st->kind == STMT_CREATE_SINK) return ed_run_create_sink(env, st, err);
   EdObjKind kind = st->kind == STMT_CREATE_STREAM ? OBJ_STREAM : OBJ_TABLE;
   EdTable *old = ed_catalog_find(cat, st->name);
   if (old) {
@@ -418,6 +416,15 @@ int ed_run_drop(EdStmtEnv *env, const EdAstStmt *st, EdError *err) {
     return ed_error_set(err, ED_ERR_BIND, &p,
                         "\"%s\" is a %s, not a %s (use DROP %s)", t->name, is,
                         want, upper);
+  }
+  /* The query writing a sink stops first (gracefully: its last batch
+  ** commits); a memory sink's result table goes with the sink. */
+  if (t->kind == OBJ_SINK) {
+    int w = ed_stream_writer_of(env->s, t->name);
+    int rc = w >= 0 ? ed_stream_stop(env->s, w, err) : 0;
+    ed_sink_result_drop(env->s, t->name);
+    ed_catalog_drop(cat, st->name);
+    return rc;
   }
   /* Queries reading it end first (their input ends with it). */
   if (ed_stream_finish_reading(env->s, t, err) != 0) {

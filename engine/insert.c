@@ -10,7 +10,8 @@
 **
 ** Rows inserted into a memory stream are the next input batch of every
 ** streaming query running on it, which processes them before the INSERT
-** returns.
+** returns.  INSERT INTO a sink starts a query writing into it
+** (engine/stream.c).
 **
 ** Values are converted to the column types with the implicit casts of an
 ** assignment: numbers to numbers (a DOUBLE into a BIGINT column only when it
@@ -297,16 +298,19 @@ static bool null_column(const EdAstQuery *q, int k) {
 static int insert_select(EdStmtEnv *env, const EdAstStmt *st,
                          const Target *tg, EdError *err) {
   EdPlan *logical = NULL, *physical = NULL;
-  EdCatalog *cat = &env->s->catalog;
+  EdCatalog *cat = ed_env_catalog(env);
   EdStreamInfo info;
   if (ed_plan_query_stream(cat, st->query, env->sql, env->arena, NULL,
                            &logical, &physical, &info, err) != 0)
     return -1;
   if (info.streaming)
     return ed_error_set(err, ED_ERR_PLAN, &st->query->pos,
-                        "INSERT INTO ... SELECT over a stream is not "
-                        "supported yet: a continuous query writes to stdout; "
-                        "run the SELECT by itself");
+                        "a query over a stream cannot be inserted into the "
+                        "%s \"%s\": a continuous query writes to a sink, "
+                        "e.g. CREATE SINK %s_out WITH (connector = "
+                        "'memory'); INSERT INTO %s_out SELECT ...",
+                        ed_obj_kind_name(tg->t->kind), tg->t->name,
+                        tg->t->name, tg->t->name);
   const EdSchema *qs = &physical->schema;
   const EdSchema *ts = &tg->t->schema;
   if (qs->ncols != tg->ngiven)
@@ -354,6 +358,8 @@ static int insert_select(EdStmtEnv *env, const EdAstStmt *st,
 }
 
 int ed_run_insert(EdStmtEnv *env, const EdAstStmt *st, EdError *err) {
+  EdTable *t = ed_catalog_find(&env->s->catalog, st->target);
+  if (t && t->kind == OBJ_SINK) return ed_run_insert_sink(env, st, t, err);
   Target tg;
   if (resolve_target(env, st, &tg, err) != 0) return -1;
   int rc = st->query ? insert_select(env, st, &tg, err)

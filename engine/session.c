@@ -11,12 +11,14 @@
 ** against the session's catalog and run into the session's writer (or the
 ** caller's sink for ed_session_run); EXPLAIN renders the plans; the other
 ** statements are handled by ddl.c, insert.c, settings.c and show.c.
+** The session lock is held while a statement runs (engine/bgquery.c).
 */
 #include "engine/engine.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine/session.h"
 #include "exec/executor.h"
@@ -27,6 +29,13 @@
 eddy_session *eddy_open(void) {
   eddy_session *s = ed_calloc(1, sizeof *s);
   ed_catalog_init(&s->catalog);
+  pthread_mutexattr_t attr;
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+  pthread_mutex_init(&s->lock, &attr);
+  pthread_mutexattr_destroy(&attr);
+  pthread_mutex_init(&s->con_mu, NULL);
+  s->wake[0] = s->wake[1] = -1;
   s->format = ED_FMT_TABLE;
   s->truncate = 20;
   eddy_set(s, "format", "table");
@@ -38,8 +47,16 @@ eddy_session *eddy_open(void) {
 void eddy_close(eddy_session *s) {
   if (!s) return;
   eddy_finish(s);
+  ed_console_flush(s);
   free(s->queries);
   ed_catalog_free(&s->catalog);
+  for (int i = 0; i < s->nresults; i++) ed_table_free(s->results[i]);
+  free(s->results);
+  free(s->progress_copy);
+  if (s->wake[0] >= 0) close(s->wake[0]);
+  if (s->wake[1] >= 0) close(s->wake[1]);
+  pthread_mutex_destroy(&s->lock);
+  pthread_mutex_destroy(&s->con_mu);
   for (int i = 0; i < ED_SET__COUNT; i++) free(s->settings[i]);
   free(s->stdin_format);
   free(s->stdin_schema);
@@ -340,7 +357,8 @@ static int run_explain(EdStmtEnv *env, const EdAstStmt *st, EdError *err) {
   EdPlanDefaults defaults;
   EdStreamInfo info;
   ed_session_plan_defaults(env->s, &defaults);
-  if (ed_plan_query_stream(&env->s->catalog, in->query, env->sql, env->arena,
+  if (ed_plan_query_stream(ed_env_catalog(env), in->query, env->sql,
+                           env->arena,
                            &defaults, &logical, &physical, &info, err) != 0)
     return -1;
   EdArena *a = env->arena;
@@ -393,6 +411,7 @@ static int run_statement(eddy_session *s, const EdAstStmt *st,
   EdStmtEnv env = {.s = s, .script = script, .sql = script->sql,
                    .arena = &arena, .sink = sink};
   int rc;
+  ed_session_lock(s);
   switch (st->kind) {
     case STMT_SELECT: rc = ed_run_query(&env, st, err); break;
     case STMT_CREATE_TABLE:
@@ -411,6 +430,9 @@ static int run_statement(eddy_session *s, const EdAstStmt *st,
   }
   s->ctx.query_arena = NULL;
   ed_arena_free(&arena);
+  /* What background queries published comes out between statements. */
+  if (s->background) ed_console_flush(s);
+  ed_session_unlock(s);
   fflush(out_stream(s));
   return rc;
 }

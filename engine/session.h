@@ -32,11 +32,21 @@ int ed_session_exec(eddy_session *s, const char *sql, EdError *err);
 EdCatalog *ed_session_catalog(eddy_session *s);
 
 /* The streaming queries running in the session (those over memory
-** streams, attached until eddy_finish), in start order: how many, the
-** i-th one's name ("q1"), and its last progress report as a JSON object
-** ("" before its first batch).  NULL for an i out of range. */
+** streams, attached until eddy_finish, and in background mode every
+** streaming query until it ends), in start order: how many, the i-th
+** one's name ("q1", or the sink's name), and its last progress report as
+** a JSON object ("" before its first batch; a copy valid until the next
+** call).  NULL for an i out of range. */
 int ed_session_query_count(eddy_session *s);
 const char *ed_session_query_name(eddy_session *s, int i);
 const char *ed_session_query_progress(eddy_session *s, int i);
+
+/* The statement that started the running query name (its text without
+** the ';'), or NULL. */
+const char *ed_session_query_sql(eddy_session *s, const char *name);
+
+/* The columns of the result table of memory sink name (set when a query
+** starts writing it), or NULL. */
+const EdSchema *ed_session_sink_columns(eddy_session *s, const char *name);
 
 #endif

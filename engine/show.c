@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <cjson/cJSON.h>
+
 #include "exec/batch.h"
 
 int ed_emit_rows(EdStmtEnv *env, const EdSchema *schema,
@@ -94,40 +96,84 @@ static int show_objects(EdStmtEnv *env, EdObjKind kind, EdError *err) {
     if (t->kind != kind) continue;
     vals[n * 3 + 0] = text_value(t->name);
     vals[n * 3 + 1] = text_value(t->connector ? t->connector : "memory");
-    vals[n * 3 + 2] = text_value(columns_text(env->arena, &t->schema));
+    const EdSchema *cols = &t->schema;
+    for (int r = 0; kind == OBJ_SINK && r < env->s->nresults; r++)
+      if (strcasecmp(env->s->results[r]->name, t->name) == 0)
+        cols = &env->s->results[r]->schema;
+    vals[n * 3 + 2] = text_value(columns_text(env->arena, cols));
     n++;
   }
   return ed_emit_rows(env, &sch, vals, n, err);
 }
 
-/* Micro-batches a query has run: its last progress report's batchId + 1
-** (0 before the first). */
-static int64_t batches_run(const char *progress) {
-  const char *k = progress ? strstr(progress, "\"batchId\"") : NULL;
-  if (!k) return 0;
-  k = strchr(k, ':');
-  return k ? strtoll(k + 1, NULL, 10) + 1 : 0;
+/* A BIGINT value, or NULL when is_null. */
+static EdValue int_value(int64_t i, bool is_null) {
+  EdValue v;
+  memset(&v, 0, sizeof v);
+  v.type = ED_T_BIGINT;
+  v.u.i = i;
+  v.is_null = is_null;
+  return v;
 }
 
-/* SHOW QUERIES: the streaming queries running in the session (those over
-** memory streams, which run as rows are inserted), in start order. */
+/* A DOUBLE value, or NULL when is_null. */
+static EdValue double_value(double d, bool is_null) {
+  EdValue v;
+  memset(&v, 0, sizeof v);
+  v.type = ED_T_DOUBLE;
+  v.u.d = d;
+  v.is_null = is_null;
+  return v;
+}
+
+/* A VARCHAR value copied into the arena, or NULL. */
+static EdValue arena_text(EdArena *a, const char *text) {
+  if (!text) {
+    EdValue v = text_value("");
+    v.is_null = true;
+    return v;
+  }
+  return text_value(ed_arena_strdup(a, text));
+}
+
+/* SHOW QUERIES: the streaming queries running in the session, in start
+** order: name, state (running, or ended when a background query's input
+** ended and it was not reported yet), batches run, input rows per second
+** and watermark of the last batch (from its progress report), and where
+** it writes (a named sink, stdout, or the caller's sink). */
 static int show_queries(EdStmtEnv *env, EdError *err) {
-  static const char *const names[] = {"name", "state", "batches", "sink"};
-  static const EdType types[] = {ED_T_VARCHAR, ED_T_VARCHAR, ED_T_BIGINT,
-                                 ED_T_VARCHAR};
-  EdSchema sch = make_schema(env->arena, 4, names, types);
+  enum { NC = 6 };
+  static const char *const names[NC] = {"name", "state", "batches",
+                                        "input_rows_per_sec", "watermark",
+                                        "sink"};
+  static const EdType types[NC] = {ED_T_VARCHAR, ED_T_VARCHAR, ED_T_BIGINT,
+                                   ED_T_DOUBLE, ED_T_VARCHAR, ED_T_VARCHAR};
+  EdSchema sch = make_schema(env->arena, NC, names, types);
   eddy_session *s = env->s;
-  EdValue *vals = ed_arena_alloc(env->arena,
-                                 sizeof(EdValue) * 4 * (size_t)(s->nqueries + 1));
+  EdValue *vals = ed_arena_alloc(
+      env->arena, sizeof(EdValue) * NC * (size_t)(s->nqueries + 1));
   for (int i = 0; i < s->nqueries; i++) {
-    const EdAttached *a = s->queries[i];
-    EdValue *row = vals + 4 * i;
+    EdAttached *a = s->queries[i];
+    EdValue *row = vals + NC * i;
+    char *p = ed_query_progress_copy(a);
+    cJSON *j = p ? cJSON_Parse(p) : NULL;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "batchId");
+    const cJSON *rate =
+        cJSON_GetObjectItemCaseSensitive(j, "inputRowsPerSecond");
+    const cJSON *ev = cJSON_GetObjectItemCaseSensitive(j, "eventTime");
+    const cJSON *wm = cJSON_GetObjectItemCaseSensitive(ev, "watermark");
     row[0] = text_value(a->name);
-    row[1] = text_value("running");
-    memset(&row[2], 0, sizeof row[2]);
-    row[2].type = ED_T_BIGINT;
-    row[2].u.i = batches_run(ed_stream_query_last_progress(a->q));
-    row[3] = text_value(a->sink ? "stdout" : "caller");
+    row[1] = text_value(a->th && ed_bg_exited(a) ? "ended" : "running");
+    row[2] = int_value(cJSON_IsNumber(id) ? (int64_t)id->valuedouble + 1 : 0,
+                       false);
+    row[3] = double_value(cJSON_IsNumber(rate) ? rate->valuedouble : 0,
+                          !cJSON_IsNumber(rate));
+    row[4] = arena_text(env->arena,
+                        cJSON_IsString(wm) ? wm->valuestring : NULL);
+    row[5] = a->sink_name ? arena_text(env->arena, a->sink_name)
+                          : text_value(a->sink ? "stdout" : "caller");
+    cJSON_Delete(j);
+    free(p);
   }
   return ed_emit_rows(env, &sch, vals, s->nqueries, err);
 }
@@ -142,15 +188,14 @@ int ed_run_show(EdStmtEnv *env, const EdAstStmt *st, EdError *err) {
   return ed_error_set(err, ED_ERR_BIND, &st->pos, "unknown SHOW statement");
 }
 
-/* STOP QUERY name: the query stops where it is (no final batch, as a
-** stopped query in Spark); its output ends. */
+/* STOP QUERY name: the query stops gracefully (its running batch
+** finishes and its sink commits; no final batch, as a stopped query in
+** Spark); its output ends. */
 int ed_run_stop_query(EdStmtEnv *env, const EdAstStmt *st, EdError *err) {
   eddy_session *s = env->s;
   for (int i = 0; st->name && i < s->nqueries; i++)
-    if (strcasecmp(s->queries[i]->name, st->name) == 0) {
-      ed_stream_stop(s, i);
-      return 0;
-    }
+    if (strcasecmp(s->queries[i]->name, st->name) == 0)
+      return ed_stream_stop(s, i, err);
   int from = ed_stmt_keyword_end(env->sql, st, st->start_offset, "QUERY");
   EdPos p = ed_stmt_ident_pos(env->sql, st, from, st->name);
   return ed_error_set(err, ED_ERR_EXEC, &p, "no running query named \"%s\"",

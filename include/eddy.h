@@ -87,4 +87,27 @@ void eddy_set_progress(eddy_session *s, FILE *f);
 void eddy_set_stdin(eddy_session *s, int data_ok, const char *format,
                     const char *schema);
 
+/* Background queries (the interactive shell).  With on != 0, every
+** streaming query a statement starts runs on a thread of its own and the
+** statement returns at once: a query over memory streams is still run by
+** each INSERT INTO one of them before the INSERT returns; any other runs
+** until its input ends, STOP QUERY, or eddy_finish(), which stops it after
+** its running batch.  Their output is never written by their threads: it
+** waits in the session until the session's thread writes it, after each
+** statement and in eddy_show_pending().  Call before the first query. */
+void eddy_set_background(eddy_session *s, int on);
+
+/* A descriptor that becomes readable when output of background queries
+** (or the end of one) waits to be shown; -1 outside background mode. */
+int eddy_wake_fd(eddy_session *s);
+
+/* Whether output or ends of background queries wait to be shown (empties
+** the wake descriptor). */
+int eddy_pending(eddy_session *s);
+
+/* Writes what background queries published to their outputs, and reports
+** (on the diagnostics stream) each query that ended by itself: its input
+** ended, or it failed. */
+void eddy_show_pending(eddy_session *s);
+
 #endif

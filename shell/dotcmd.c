@@ -5,16 +5,21 @@
 ** could start is a command to the shell rather than SQL; it works in the
 ** interactive shell, in -f scripts and in -e texts alike:
 **
-**   .help  .mode  .tables  .schema [NAME]  .read FILE  .print TEXT
-**   .progress  .quit
+**   .help  .mode  .tables  .schema [NAME]  .read FILE  .output [FILE]
+**   .timer on|off  .print TEXT  .queries  .stop NAME  .progress [NAME]
+**   .quit
 **
 ** .schema renders each catalog object back as the CREATE statement that
 ** makes it (columns, watermark, WITH options).
 */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <cjson/cJSON.h>
+#include <sys/resource.h>
 
 #include "common/arena.h"
 #include "common/types.h"
@@ -28,15 +33,24 @@ static const char help_text[] =
     "  .mode [FORMAT]         output format: table, csv, jsonl or changelog\n"
     "                           e.g. .mode csv\n"
     "  .tables                names of the tables, streams and sinks\n"
-    "  .schema [NAME]         CREATE statements of every object (or NAME)\n"
+    "  .schema [NAME]         CREATE statement of every object, or of NAME\n"
+    "                           (a query's NAME: its statement)\n"
     "                           e.g. .schema events\n"
     "  .read FILE             run the statements of FILE\n"
     "                           e.g. .read examples/demo.sql\n"
-    "  .print TEXT            write TEXT to stdout\n"
+    "  .output [FILE]         write results to FILE; alone: back to stdout\n"
+    "                           e.g. .output results.txt\n"
+    "  .timer on|off          print the time each statement takes\n"
+    "                           e.g. .timer on\n"
+    "  .print TEXT            write TEXT to the output\n"
     "                           e.g. .print -- top pages --\n"
-    "  .progress              the last progress report (JSON) of each\n"
-    "                           streaming query still running\n"
-    "  .quit, .exit           leave (Ctrl-D does too)\n"
+    "  .queries               the streaming queries running (SHOW QUERIES)\n"
+    "  .stop NAME             stop a query gracefully (STOP QUERY NAME)\n"
+    "                           e.g. .stop q1\n"
+    "  .progress [NAME]       the last progress report of each query, or\n"
+    "                           NAME's, pretty-printed   e.g. .progress q1\n"
+    "  .quit, .exit           stop every query gracefully and leave\n"
+    "                           (Ctrl-D does too)\n"
     "\n"
     "Statements (each ends with ';'):\n"
     "  CREATE TABLE    CREATE TABLE users (id BIGINT, name VARCHAR);\n"
@@ -45,21 +59,30 @@ static const char help_text[] =
     "                    header = true);\n"
     "  CREATE STREAM   CREATE STREAM clicks (ts TIMESTAMP, page VARCHAR,\n"
     "                    WATERMARK FOR ts AS ts - INTERVAL '10 seconds');\n"
-    "                  CREATE STREAM lines WITH (connector = 'socket',\n"
-    "                    host = '127.0.0.1', port = 9999);\n"
+    "                  CREATE STREAM ticks WITH (connector = 'rate',\n"
+    "                    rows_per_second = 10);\n"
     "                    (connectors: memory, file, directory, socket,\n"
     "                    rate, stdin)\n"
-    "  CREATE SINK     named sinks are not supported yet: query results go\n"
-    "                    to stdout (choose the format with .mode)\n"
+    "  CREATE SINK     CREATE SINK top WITH (connector = 'memory');\n"
+    "                  CREATE SINK out WITH (connector = 'file',\n"
+    "                    path = 'out/', format = 'jsonl');\n"
+    "                    (connectors: console [num_rows, truncate],\n"
+    "                    file [path, format csv|jsonl, header; APPEND\n"
+    "                    only], memory, stdout [format\n"
+    "                    csv|jsonl|changelog, header])\n"
     "  CREATE INDEX    CREATE INDEX users_name ON users (name);\n"
     "                    (accepted for compatibility; no index is kept)\n"
-    "  DROP            DROP TABLE IF EXISTS users;\n"
+    "  DROP            DROP TABLE IF EXISTS users;  (also STREAM, SINK)\n"
     "  INSERT          INSERT INTO users VALUES (1, 'ann'), (2, 'bob');\n"
     "                  INSERT INTO users SELECT id + 100, name FROM users;\n"
+    "                  into a sink it starts a query named as the sink:\n"
+    "                  INSERT INTO top SELECT page, count(*) AS n\n"
+    "                    FROM clicks GROUP BY page EMIT COMPLETE;\n"
+    "                  (then SELECT * FROM top; reads its result)\n"
     "  SELECT          SELECT page, count(*) AS n FROM events\n"
     "                    GROUP BY page ORDER BY n DESC LIMIT 5;\n"
-    "                  over a stream it keeps running: over a memory\n"
-    "                  stream each INSERT INTO it runs the query, e.g.\n"
+    "                  over a stream it runs in the background as q1,\n"
+    "                  q2, ...; each INSERT INTO a memory stream runs it:\n"
     "                  SELECT window(ts, '1 minute') AS w, count(*) AS n\n"
     "                    FROM clicks GROUP BY window(ts, '1 minute')\n"
     "                    EMIT UPDATE;\n"
@@ -72,7 +95,10 @@ static const char help_text[] =
     "                    timezone)\n"
     "  SHOW            SHOW TABLES;  SHOW STREAMS;  SHOW SINKS;\n"
     "                  SHOW QUERIES;\n"
-    "  STOP QUERY      STOP QUERY q1;\n";
+    "  STOP QUERY      STOP QUERY q1;\n"
+    "\n"
+    "Keys: Tab completes keywords and names; Ctrl-C drops the line being\n"
+    "typed (queries go on); Ctrl-D leaves.\n";
 
 /* True when name can be written without double quotes. */
 static bool plain_ident(const char *name) {
@@ -172,27 +198,49 @@ static int dot_tables(EdShell *sh) {
   EdTable **v = ed_malloc(sizeof *v * (size_t)cat->n);
   memcpy(v, cat->tables, sizeof *v * (size_t)cat->n);
   qsort(v, (size_t)cat->n, sizeof *v, cmp_names);
-  for (int i = 0; i < cat->n; i++) printf("%s\n", v[i]->name);
+  for (int i = 0; i < cat->n; i++)
+    fprintf(ed_shell_out(sh), "%s\n", v[i]->name);
   free(v);
   return 0;
 }
 
-/* .schema [NAME]: the CREATE statement of NAME, or of every object in
-** creation order. */
+/* Prints the CREATE statement of t and, for a memory sink that a query
+** wrote, the columns of its result table as a comment. */
+static void print_object(EdShell *sh, const EdTable *t) {
+  FILE *f = ed_shell_out(sh);
+  print_create(f, t);
+  const EdSchema *r = t->kind == OBJ_SINK
+                          ? ed_session_sink_columns(sh->s, t->name)
+                          : NULL;
+  if (!r) return;
+  fputs("-- result table:", f);
+  for (int i = 0; i < r->ncols; i++) {
+    fputs(i ? ", " : " ", f);
+    put_ident(f, r->cols[i].name);
+    fprintf(f, " %s", ed_type_name(r->cols[i].type));
+  }
+  fputc('\n', f);
+}
+
+/* .schema [NAME]: the CREATE statement of NAME (or the statement that
+** started the query NAME), or of every object in creation order. */
 static int dot_schema(EdShell *sh, const char *arg, const char *name,
                       int lineno) {
   EdCatalog *cat = ed_session_catalog(sh->s);
   if (*arg) {
     EdTable *t = ed_catalog_find(cat, arg);
-    if (!t) {
-      ed_shell_error(name, lineno, "no table, stream or sink named \"%s\"",
-                     arg);
+    const char *sql = ed_session_query_sql(sh->s, arg);
+    if (!t && !sql) {
+      ed_shell_error(name, lineno,
+                     "no table, stream, sink or query named \"%s\"", arg);
       return 1;
     }
-    print_create(stdout, t);
+    if (t) print_object(sh, t);
+    if (sql && (!t || t->kind == OBJ_SINK))
+      fprintf(ed_shell_out(sh), "-- query %s:\n%s;\n", arg, sql);
     return 0;
   }
-  for (int i = 0; i < cat->n; i++) print_create(stdout, cat->tables[i]);
+  for (int i = 0; i < cat->n; i++) print_object(sh, cat->tables[i]);
   return 0;
 }
 
@@ -201,7 +249,7 @@ static int dot_mode(EdShell *sh, const char *arg, const char *name,
                     int lineno) {
   if (!*arg) {
     const char *cur = eddy_get(sh->s, "format");
-    printf("%s\n", cur ? cur : "table");
+    fprintf(ed_shell_out(sh), "%s\n", cur ? cur : "table");
     return 0;
   }
   if (strcmp(arg, "table") && strcmp(arg, "csv") && strcmp(arg, "jsonl") &&
@@ -239,28 +287,126 @@ static int dot_read(EdShell *sh, const char *arg, const char *name,
 
 /* .print TEXT: the rest of the line; one pair of surrounding quotes is
 ** removed, so that leading or trailing blanks can be kept. */
-static int dot_print(const char *arg) {
+static int dot_print(EdShell *sh, const char *arg) {
   size_t n = strlen(arg);
   if (n >= 2 && (arg[0] == '\'' || arg[0] == '"') && arg[n - 1] == arg[0]) {
     arg++;
     n -= 2;
   }
-  fwrite(arg, 1, n, stdout);
-  fputc('\n', stdout);
-  fflush(stdout);
+  FILE *f = ed_shell_out(sh);
+  fwrite(arg, 1, n, f);
+  fputc('\n', f);
+  fflush(f);
   return 0;
 }
 
-/* .progress: "<name> <json>" for each streaming query still running. */
-static int dot_progress(EdShell *sh) {
+/* .progress [NAME]: "<name> <json>" for each streaming query still
+** running, or NAME's last report pretty-printed. */
+static int dot_progress(EdShell *sh, const char *arg, const char *name,
+                        int lineno) {
+  FILE *f = ed_shell_out(sh);
   int n = ed_session_query_count(sh->s);
-  if (n == 0) printf("no streaming query is running\n");
+  if (*arg) {
+    for (int i = 0; i < n; i++) {
+      if (strcasecmp(ed_session_query_name(sh->s, i), arg) != 0) continue;
+      const char *p = ed_session_query_progress(sh->s, i);
+      cJSON *j = p && *p ? cJSON_Parse(p) : NULL;
+      char *pretty = j ? cJSON_Print(j) : NULL;
+      fprintf(f, "%s\n", pretty ? pretty : "(no batch yet)");
+      free(pretty);
+      cJSON_Delete(j);
+      return 0;
+    }
+    ed_shell_error(name, lineno, "no running query named \"%s\"", arg);
+    return 1;
+  }
+  if (n == 0) fprintf(f, "no streaming query is running\n");
   for (int i = 0; i < n; i++) {
     const char *p = ed_session_query_progress(sh->s, i);
-    printf("%s %s\n", ed_session_query_name(sh->s, i),
-           p && *p ? p : "(no batch yet)");
+    fprintf(f, "%s %s\n", ed_session_query_name(sh->s, i),
+            p && *p ? p : "(no batch yet)");
   }
   return 0;
+}
+
+/* Runs one statement given as text, as if it had been typed. */
+static int run_sql(EdShell *sh, const char *sql, const char *name,
+                   int lineno) {
+  EdError err;
+  if (ed_session_exec(sh->s, sql, &err) == 0) return 0;
+  ed_shell_error(name, lineno, "%s", err.msg);
+  return 1;
+}
+
+/* .stop NAME: STOP QUERY NAME. */
+static int dot_stop(EdShell *sh, const char *arg, const char *name,
+                    int lineno) {
+  if (!*arg) {
+    ed_shell_error(name, lineno, ".stop needs a query name: .stop q1");
+    return 1;
+  }
+  char *sql = ed_malloc(2 * strlen(arg) + 32);
+  char *p = sql + sprintf(sql, "STOP QUERY \"");
+  for (const char *c = arg; *c; c++) {
+    if (*c == '"') *p++ = '"';
+    *p++ = *c;
+  }
+  strcpy(p, "\";");
+  int rc = run_sql(sh, sql, name, lineno);
+  free(sql);
+  return rc;
+}
+
+/* .output [FILE]: results (and dot-command output) go to FILE, created or
+** emptied; alone, back to stdout.  A file stays open until the shell
+** ends, since a query started while it was the output still writes to
+** it. */
+static int dot_output(EdShell *sh, const char *arg, const char *name,
+                      int lineno) {
+  FILE *f = stdout;
+  if (*arg) {
+    f = fopen(arg, "w");
+    if (!f) {
+      ed_shell_error(name, lineno, "cannot open \"%s\": %s", arg,
+                     strerror(errno));
+      return 1;
+    }
+    sh->files = ed_realloc(sh->files, sizeof *sh->files * (size_t)(sh->nfiles + 1));
+    sh->files[sh->nfiles++] = f;
+  }
+  if (sh->out) fflush(sh->out);
+  sh->out = f == stdout ? NULL : f;
+  static const char *const names[] = {"table", "csv", "jsonl", "changelog"};
+  const char *cur = eddy_get(sh->s, "format");
+  eddy_format fmt = EDDY_FORMAT_TABLE;
+  for (int i = 0; i < 4; i++)
+    if (cur && strcmp(cur, names[i]) == 0) fmt = (eddy_format)i;
+  eddy_set_output(sh->s, f, fmt);
+  return 0;
+}
+
+/* .timer on|off. */
+static int dot_timer(EdShell *sh, const char *arg, const char *name,
+                     int lineno) {
+  if (strcasecmp(arg, "on") == 0 || strcmp(arg, "1") == 0) {
+    sh->timer = true;
+  } else if (strcasecmp(arg, "off") == 0 || strcmp(arg, "0") == 0) {
+    sh->timer = false;
+  } else {
+    ed_shell_error(name, lineno, ".timer takes on or off: .timer on");
+    return 1;
+  }
+  return 0;
+}
+
+FILE *ed_shell_out(const EdShell *sh) { return sh->out ? sh->out : stdout; }
+
+void ed_shell_close_files(EdShell *sh) {
+  for (int i = 0; i < sh->nfiles; i++) fclose(sh->files[i]);
+  free(sh->files);
+  sh->files = NULL;
+  sh->nfiles = 0;
+  sh->out = NULL;
 }
 
 /* Removes a quoted argument's quotes (file names with blanks). */
@@ -288,7 +434,7 @@ int ed_dot_command(EdShell *sh, const char *line, const char *name,
   while (*arg && isspace((unsigned char)*arg)) arg++;
   int rc = 0;
   if (strcmp(cmd, "help") == 0) {
-    fputs(help_text, stdout);
+    fputs(help_text, ed_shell_out(sh));
   } else if (strcmp(cmd, "mode") == 0) {
     rc = dot_mode(sh, arg, name, lineno);
   } else if (strcmp(cmd, "tables") == 0) {
@@ -298,9 +444,17 @@ int ed_dot_command(EdShell *sh, const char *line, const char *name,
   } else if (strcmp(cmd, "read") == 0) {
     rc = dot_read(sh, unquote(arg), name, lineno);
   } else if (strcmp(cmd, "print") == 0) {
-    rc = dot_print(raw);
+    rc = dot_print(sh, raw);
   } else if (strcmp(cmd, "progress") == 0) {
-    rc = dot_progress(sh);
+    rc = dot_progress(sh, unquote(arg), name, lineno);
+  } else if (strcmp(cmd, "queries") == 0) {
+    rc = run_sql(sh, "SHOW QUERIES;", name, lineno);
+  } else if (strcmp(cmd, "stop") == 0) {
+    rc = dot_stop(sh, unquote(arg), name, lineno);
+  } else if (strcmp(cmd, "output") == 0) {
+    rc = dot_output(sh, unquote(arg), name, lineno);
+  } else if (strcmp(cmd, "timer") == 0) {
+    rc = dot_timer(sh, arg, name, lineno);
   } else if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "exit") == 0) {
     sh->quit = true;
   } else {
@@ -308,7 +462,7 @@ int ed_dot_command(EdShell *sh, const char *line, const char *name,
                    "unknown command \".%s\": enter .help for the list", cmd);
     rc = 1;
   }
-  fflush(stdout);
+  fflush(ed_shell_out(sh));
   free(buf);
   return rc;
 }

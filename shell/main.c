@@ -8,12 +8,13 @@
 **
 ** Data goes to stdout, diagnostics to stderr.  Exit status: 0 on success,
 ** 1 at the first failing statement, 2 on a usage error, 130 when Ctrl-C
-** (SIGINT) stopped the run.  When the input ends, so do the streaming
+** (SIGINT) stopped the run, 143 when SIGTERM did.  In the interactive
+** shell streaming queries run in the background (eddy_set_background).  When the input ends, so do the streaming
 ** queries still running over memory streams (eddy_finish): they emit what
 ** the end of their input makes final before the command exits.
 **
-** Outside the interactive shell the first SIGINT stops the running
-** statement gracefully (a streaming query ends after its current batch,
+** Outside the interactive shell the first SIGINT or SIGTERM stops the
+** running statement gracefully (a streaming query ends after its current batch,
 ** with its output complete up to there) and no further statement runs;
 ** a second SIGINT ends the process at once.
 */
@@ -25,23 +26,27 @@
 #include "shell/shell.h"
 
 volatile sig_atomic_t ed_shell_sigint;
+static volatile sig_atomic_t g_signal;   /* the signal that stopped the run */
 static eddy_session *volatile g_session;
 
-/* SIGINT outside the shell: stop gracefully; the next one is fatal. */
+/* SIGINT or SIGTERM outside the shell: stop gracefully; the next one is
+** fatal. */
 static void on_sigint(int sig) {
   ed_shell_sigint = 1;
+  if (!g_signal) g_signal = sig;
   if (g_session) eddy_interrupt(g_session);
   signal(sig, SIG_DFL);
 }
 
-/* Installs on_sigint without SA_RESTART, so that a blocking read of the
-** SQL or of stdin data returns at once. */
+/* Installs on_sigint for SIGINT and SIGTERM without SA_RESTART, so that a
+** blocking read of the SQL or of stdin data returns at once. */
 static void catch_sigint(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_sigint;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
 }
 
 /* Applies the options that are session settings; a bad value is a usage
@@ -97,19 +102,22 @@ int main(int argc, char **argv) {
     bool repl = opts.nactions == 0 && isatty(STDIN_FILENO);
     g_session = s;
     if (!repl) catch_sigint();
+    if (repl) eddy_set_background(s, 1);
     if (opts.nactions > 0)
       rc = run_actions(&sh, &opts);
     else if (repl)
       rc = ed_repl(&sh);
     else
       rc = ed_run_stream(&sh, stdin, NULL);
-    /* The input has ended: so have the memory streams. */
+    /* The input has ended: so have the memory streams; queries still
+    ** running in the background stop after their running batch. */
     if (eddy_finish(s) != EDDY_OK && rc == 0) rc = 1;
-    if (!repl && ed_shell_sigint) rc = 130;
+    if (!repl && ed_shell_sigint) rc = 128 + (g_signal ? g_signal : SIGINT);
     g_session = NULL;
   }
   fflush(stdout);
   eddy_close(s);
+  ed_shell_close_files(&sh);
   ed_opts_free(&opts);
   return rc;
 }

@@ -6,15 +6,30 @@
 ** history entry, kept in ~/.eddy_history.  ~/.eddyrc runs before the first
 ** prompt unless -n was given.
 **
+** Streaming queries run in the background (eddy_set_background): the
+** prompt comes back at once and their output is printed above the line
+** being typed.  Reading goes through our own character reader, which
+** waits with poll() on the terminal and on the session's wake
+** descriptor; when output of a background query waits, it clears the
+** line being typed (the prompt and the text up to the cursor, over as
+** many terminal rows as they take), lets the session print, then has
+** libedit draw the prompt and the line again (EL_REFRESH), so the text
+** being typed is neither lost nor mixed with the output.
+**
 ** Ctrl-C: at the prompt it abandons the line being typed (and the open
-** statement); while a statement runs it asks the session to stop at the
-** next batch.  The SIGINT handler only sets a flag and calls
-** eddy_interrupt(), which is async-signal-safe.  Reading goes through our
-** own character reader so that a read interrupted by SIGINT ends el_gets()
-** instead of being retried.  Ctrl-D on an empty line leaves the shell.
+** statement) and leaves background queries running; while a statement
+** runs it asks the session to stop it (a foreground query after its
+** running batch).  The SIGINT handler only sets a flag and calls
+** eddy_interrupt(), which is async-signal-safe; the query threads block
+** every signal, so that it interrupts this thread's poll() and el_gets()
+** ends instead of retrying.  Ctrl-D on an empty line (or .quit) leaves
+** the shell; main() then stops every query gracefully.  Tab completes
+** keywords and names (shell/complete.c).
 */
+#include <ctype.h>
 #include <errno.h>
 #include <histedit.h>
+#include <poll.h>
 #include <limits.h>
 #include <locale.h>
 #include <signal.h>
@@ -29,6 +44,7 @@
 static volatile sig_atomic_t g_sigint;
 static eddy_session *volatile g_session;
 static EdFeeder *g_feeder;      /* for the prompt function */
+static EdShell *g_shell;        /* for the completion function */
 
 /* SIGINT: remember it (ends el_gets) and stop a running statement. */
 static void on_sigint(int sig) {
@@ -44,17 +60,49 @@ static char *prompt_fn(EditLine *el) {
                                                         : "eddy> ");
 }
 
-/* Reads one character for libedit.  Returns 1 with *wc set, 0 at end of
-** input, -1 on error or when Ctrl-C interrupted the read. */
+/* Prints what background queries wrote while a line is being edited:
+** the prompt and the text up to the cursor are erased (the cursor goes
+** back to the first of the rows they take), the output is printed, and
+** libedit draws the prompt and the line again below it. */
+static void show_pending(EditLine *el) {
+  const LineInfo *li = el_line(el);
+  int cols = 0;
+  if (el_get(el, EL_GETTC, "co", &cols, (void *)NULL) != 0 || cols <= 0)
+    cols = 80;
+  size_t before = strlen(prompt_fn(el)) + (size_t)(li->cursor - li->buffer);
+  int up = (int)(before / (size_t)cols);
+  fputc('\r', stdout);
+  if (up > 0) fprintf(stdout, "\033[%dA", up);
+  fputs("\033[J", stdout);
+  fflush(stdout);
+  eddy_show_pending(g_session);
+  fflush(stdout);
+  fflush(stderr);
+  el_set(el, EL_REFRESH);
+}
+
+/* Reads one character for libedit, showing the output of background
+** queries while it waits.  Returns 1 with *wc set, 0 at end of input, -1
+** on error or when Ctrl-C interrupted the read. */
 static int read_char(EditLine *el, wchar_t *wc) {
-  (void)el;
   char buf[MB_LEN_MAX];
   size_t n = 0;
+  int wake = g_session ? eddy_wake_fd(g_session) : -1;
   for (;;) {
-    char c;
-    ssize_t r = read(STDIN_FILENO, &c, 1);
-    if (r == 0) return 0;
+    struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+                            {.fd = wake, .events = POLLIN}};
+    int r = poll(fds, wake >= 0 ? 2 : 1, -1);
     if (r < 0) {
+      if (errno == EINTR && !g_sigint) continue;
+      return -1;
+    }
+    if (wake >= 0 && (fds[1].revents & POLLIN) && eddy_pending(g_session))
+      show_pending(el);
+    if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    char c;
+    ssize_t got = read(STDIN_FILENO, &c, 1);
+    if (got == 0) return 0;
+    if (got < 0) {
       if (errno == EINTR && !g_sigint) continue;
       return -1;
     }
@@ -67,6 +115,67 @@ static int read_char(EditLine *el, wchar_t *wc) {
     else if (k == 0) *wc = 0;
     return 1;
   }
+}
+
+/* Whether c can be part of a word that Tab completes. */
+static bool word_char(char c) {
+  return isalnum((unsigned char)c) || c == '_' || c == '.' ||
+         (unsigned char)c >= 0x80;
+}
+
+/* Tab: completes the word before the cursor.  One candidate replaces the
+** word (and a blank follows); several replace it with their common
+** prefix, or, when that adds nothing, are listed below the line. */
+static unsigned char complete_fn(EditLine *el, int ch) {
+  (void)ch;
+  const LineInfo *li = el_line(el);
+  const char *start = li->cursor;
+  while (start > li->buffer && word_char(start[-1])) start--;
+  size_t wlen = (size_t)(li->cursor - start);
+  size_t llen = (size_t)(li->cursor - li->buffer);
+  char *line = ed_malloc(llen + 1);
+  memcpy(line, li->buffer, llen);
+  line[llen] = 0;
+  char *word = line + (llen - wlen);
+  /* A "t.col" word completes the part after the dot. */
+  char *dot = word[0] == '.' ? NULL : strrchr(word, '.');
+  char *part = dot ? dot + 1 : word;
+  size_t plen = strlen(part);
+  char **cands = NULL;
+  int n = 0;
+  ed_complete(g_shell, line, part, &cands, &n);
+  unsigned char rc = CC_REFRESH_BEEP;
+  if (n > 0) {
+    size_t common = strlen(cands[0]);
+    for (int i = 1; i < n; i++) {
+      size_t k = 0;
+      while (k < common && cands[i][k] &&
+             tolower((unsigned char)cands[i][k]) ==
+                 tolower((unsigned char)cands[0][k]))
+        k++;
+      common = k;
+    }
+    if (n == 1 || common > plen) {
+      char *ins = ed_malloc(common + 2);
+      memcpy(ins, cands[0], common);
+      ins[common] = 0;
+      if (n == 1 && ins[0] != '.') strcat(ins, " ");
+      el_deletestr(el, (int)plen);
+      el_insertstr(el, ins);
+      free(ins);
+      rc = CC_REFRESH;
+    } else {
+      fputc('\n', stdout);
+      for (int i = 0; i < n; i++)
+        fprintf(stdout, "%s%s", cands[i], i + 1 < n ? "  " : "\n");
+      fflush(stdout);
+      rc = CC_REDISPLAY;
+    }
+  }
+  for (int i = 0; i < n; i++) free(cands[i]);
+  free(cands);
+  free(line);
+  return rc;
 }
 
 /* "$HOME/<file>" in a malloc'ed string, or NULL without HOME. */
@@ -105,6 +214,7 @@ int ed_repl(EdShell *sh) {
   setlocale(LC_CTYPE, "");
   sh->interactive = true;
   g_session = sh->s;
+  g_shell = sh;
   struct sigaction sa, old_sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_sigint;
@@ -133,6 +243,11 @@ int ed_repl(EdShell *sh) {
   el_set(el, EL_PROMPT, prompt_fn);
   el_set(el, EL_HIST, history, hist);
   el_set(el, EL_GETCFN, read_char);
+  /* The wide call: the narrow one copies the two names and never frees
+  ** them. */
+  el_wset(el, EL_ADDFN, L"ed-complete", L"Complete a keyword or name",
+          complete_fn);
+  el_set(el, EL_BIND, "^I", "ed-complete", NULL);
   el_source(el, NULL);
 
   /* The text of the entry being typed (a statement over several lines). */
@@ -140,6 +255,7 @@ int ed_repl(EdShell *sh) {
   size_t elen = 0, ecap = 0;
   while (!sh->quit) {
     g_sigint = 0;
+    if (eddy_pending(sh->s)) eddy_show_pending(sh->s);
     int count = 0;
     const char *line = el_gets(el, &count);
     if (!line || count <= 0) {
@@ -174,6 +290,7 @@ int ed_repl(EdShell *sh) {
   free(hist_file);
   ed_feed_free(&feeder);
   g_feeder = NULL;
+  g_shell = NULL;
   g_session = NULL;
   sigaction(SIGINT, &old_sa, NULL);
   return 0;

@@ -15,6 +15,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include "common/arena.h"
 #include "common/error.h"
@@ -108,7 +110,27 @@ static int run_pending(EdShell *sh, EdFeeder *f) {
     return 0;
   }
   EdError err;
+  struct timespec t0, t1;
+  struct rusage r0, r1;
+  if (sh->timer) {
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    getrusage(RUSAGE_SELF, &r0);
+  }
   int rc = ed_session_exec(sh->s, f->buf, &err);
+  if (sh->timer) {
+    /* As sqlite3's .timer: wall time, then CPU time in user and system. */
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    getrusage(RUSAGE_SELF, &r1);
+    double real = (double)(t1.tv_sec - t0.tv_sec) +
+                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    double user = (double)(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) +
+                  (double)(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec) / 1e6;
+    double sys = (double)(r1.ru_stime.tv_sec - r0.ru_stime.tv_sec) +
+                 (double)(r1.ru_stime.tv_usec - r0.ru_stime.tv_usec) / 1e6;
+    fprintf(ed_shell_out(sh), "Run Time: real %.3f user %.6f sys %.6f\n",
+            real, user, sys);
+    fflush(ed_shell_out(sh));
+  }
   if (rc != 0 && err.pos.line == 0 && f->name) {
     /* An execution error has no position: name the statement's line. */
     ed_shell_error(f->name, first_token_line(f), "%s", err.msg);

@@ -61,7 +61,18 @@ typedef struct EdShell {
   bool interactive;         /* the REPL: errors do not stop the input */
   bool quit;                /* .quit or .exit was given */
   int depth;                /* nesting of .read */
+  bool timer;               /* .timer on: time each statement */
+  FILE *out;                /* .output FILE, or NULL: stdout */
+  FILE **files;             /* every file .output opened (closed at exit:
+                               a query started meanwhile may still write) */
+  int nfiles;
 } EdShell;
+
+/* Where results and dot-command output go (.output). */
+FILE *ed_shell_out(const EdShell *sh);
+
+/* Closes the files .output opened (after the queries ended). */
+void ed_shell_close_files(EdShell *sh);
 
 /* Accumulates the lines of one input (a file, -e text, stdin, the REPL)
 ** until they make a statement, and remembers where it started so that an
@@ -114,8 +125,16 @@ int ed_dot_command(EdShell *sh, const char *line, const char *name,
 
 /* ------------------------------------------------------------ repl.c */
 
-/* The interactive shell on the terminal, until .quit or Ctrl-D.  Returns
-** the exit status (0). */
+/* The interactive shell on the terminal, until .quit or Ctrl-D.  Streaming
+** queries run in the background; their output is printed above the line
+** being typed.  Returns the exit status (0). */
 int ed_repl(EdShell *sh);
+
+/* Tab completion for the shell: the candidates that complete word (the
+** text before the cursor back to a blank or punctuation): keywords,
+** object names, column names, query names, dot-commands (when line is
+** one) — each malloc'ed in *out (n of them, sorted, unique). */
+void ed_complete(EdShell *sh, const char *line, const char *word, char ***out,
+                 int *n);
 
 #endif

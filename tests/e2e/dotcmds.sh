@@ -117,4 +117,34 @@ rc_is 1 "an unknown dot-command fails"
 like "$ERR" ".frobnicate" "the message names the command"
 like "$ERR" ".help" "the message points to .help"
 
+# --- .output, .timer, .queries, .stop, .progress NAME, .schema of a query
+run_eddy --format csv -e ".output res.txt" -e "SELECT 1 AS a;" -e ".print marked" \
+  -e ".output" -e "SELECT 2 AS b;"
+is "$OUT" $'b\n2' ".output FILE takes results and .print; .output alone restores stdout"
+is "$(cat res.txt)" $'a\n1\nmarked' ".output FILE: the file holds them"
+run_eddy -e ".output /nonexistent-dir/x.txt"
+rc_is 1 ".output to a file that cannot be made fails"
+like "$ERR" 'cannot open "/nonexistent-dir/x.txt"' "with the reason"
+
+run_eddy --format csv -e ".timer on" -e "SELECT 1 AS a;" -e ".timer off" -e "SELECT 2 AS b;"
+like "$OUT" "Run Time: real " ".timer on prints the time of a statement"
+is "$(grep -c 'Run Time' <<<"$OUT")" "1" ".timer off stops it"
+run_eddy -e ".timer maybe"
+rc_is 1 ".timer takes on or off"
+
+run_eddy --format csv -e "CREATE STREAM s (k VARCHAR);" -e "SELECT k FROM s;" \
+  -e "INSERT INTO s VALUES ('x');" -e ".queries" -e ".schema q1" -e ".progress q1" \
+  -e ".stop q1" -e ".queries" -e "INSERT INTO s VALUES ('zzz');"
+like "$OUT" "q1,running,1," ".queries is SHOW QUERIES"
+like "$OUT" "-- query q1:
+SELECT k FROM s;" ".schema NAME of a query shows its statement"
+like "$OUT" '"numInputRows":	1,' ".progress NAME pretty-prints the report"
+unlike "$OUT" "zzz" ".stop NAME stops the query: later rows are not read"
+is "$(grep -c '^q1,' <<<"$OUT")" "1" ".stop NAME: .queries no longer lists it"
+run_eddy -e ".stop"
+rc_is 1 ".stop needs a name"
+run_eddy -e ".progress nosuch"
+rc_is 1 ".progress of an unknown query fails"
+like "$ERR" 'no running query named "nosuch"' "with a message"
+
 done_testing

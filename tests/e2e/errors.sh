@@ -69,7 +69,11 @@ check_error "file option list" "CREATE TABLE t (a BIGINT) WITH (connector = 'fil
 check_error "file without path" "CREATE TABLE t (a BIGINT) WITH (connector = 'file', format = 'csv');" 1 1 'needs the options path and format'
 check_error "missing file" "CREATE TABLE t (a BIGINT) WITH (connector = 'file', path = 'nope.csv', format = 'csv');" 1 60 'cannot read "nope.csv"'
 check_error "memory table without columns" "CREATE TABLE t WITH (connector = 'memory');" 1 1 'needs a column list'
-check_error "CREATE SINK" "CREATE SINK out WITH (connector = 'file', path = 'o/', format = 'jsonl');" 1 1 'CREATE SINK is not supported yet: query results go to stdout (use --format)'
+check_error "CREATE SINK format" "CREATE SINK out WITH (connector = 'file', path = 'o/', format = 'parquet');" 1 65 "invalid format 'parquet' for a file sink: use csv or jsonl"
+check_error "CREATE SINK connector" "CREATE SINK out WITH (connector = 'kafkaa');" 1 35 'unknown sink connector "kafkaa": valid connectors are console, file, memory, stdout'
+check_error "CREATE SINK option" "CREATE SINK out WITH (connector = 'console', rows = 5);" 1 46 'unknown option "rows" for a console sink: valid options are connector, num_rows, truncate'
+check_error "CREATE SINK num_rows" "CREATE SINK out WITH (connector = 'console', num_rows = 0);" 1 57 "invalid num_rows '0': use a number of rows (at least 1)"
+check_error "CREATE SINK file path" "CREATE SINK out WITH (connector = 'file', format = 'csv');" 1 1 "a file sink needs a directory"
 
 run_eddy -e "CREATE TABLE t (a BIGINT); CREATE TABLE IF NOT EXISTS t (b VARCHAR); INSERT INTO t VALUES (1); SELECT a FROM t;"
 rc_is 0 "CREATE ... IF NOT EXISTS keeps the existing table"
@@ -121,7 +125,7 @@ rc_is 0 "valid settings are accepted"
 # --- SHOW and STOP QUERY
 run_eddy -e "SHOW QUERIES;"
 rc_is 0 "SHOW QUERIES exits 0"
-is "$OUT" "name,state,batches,sink" "SHOW QUERIES lists no query yet"
+is "$OUT" "name,state,batches,input_rows_per_sec,watermark,sink" "SHOW QUERIES lists no query yet"
 check_error "STOP QUERY" "STOP QUERY q1;" 1 12 'no running query named "q1"'
 
 run_eddy -e "CREATE TABLE users (id BIGINT, name VARCHAR);
