@@ -461,3 +461,30 @@ char *ed_ast_expr_text(EdArena *a, const char *sql, const EdAstExpr *e) {
   return ed_arena_strndup(a, sql + e->start_offset,
                           (size_t)(e->end_offset - e->start_offset));
 }
+
+/* ------------------------------------------------------------ operators */
+
+const char *ed_ast_op_text(EdAstOp op) {
+  switch (op) {
+    case OP_ADD: return "+";
+    case OP_SUB: return "-";
+    case OP_MUL: return "*";
+    case OP_DIV: return "/";
+    case OP_MOD: return "%";
+    case OP_CONCAT: return "||";
+    case OP_EQ: return "=";
+    case OP_NE: return "<>";
+    case OP_LT: return "<";
+    case OP_LE: return "<=";
+    case OP_GT: return ">";
+    case OP_GE: return ">=";
+    case OP_IS: return "IS";
+    case OP_IS_NOT: return "IS NOT";
+    case OP_AND: return "AND";
+    case OP_OR: return "OR";
+    case OP_NOT: return "NOT";
+    case OP_NEG: return "-";
+    case OP_PLUS: return "+";
+    default: return "?";
+  }
+}

@@ -238,6 +238,10 @@ int ed_parse(EdArena *arena, const char *sql, EdAstList *out, EdError *err);
 ** comments), used by the shell to decide when to stop reading lines. */
 bool ed_sql_complete(const char *text);
 
+/* The SQL spelling of an operator ("+", "<>", "IS NOT", "AND", ...); "?"
+** for OP_NONE. */
+const char *ed_ast_op_text(EdAstOp op);
+
 /* Returns the SQL text of an expression, as written, for column names of
 ** unaliased select items ("count(*)", "a + 1").  sql is the parsed text. */
 char *ed_ast_expr_text(EdArena *a, const char *sql, const EdAstExpr *e);

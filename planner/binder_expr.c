@@ -529,30 +529,6 @@ static EdExpr *bind_literal(EdBindCtx *c, const EdAstExpr *e) {
 
 /* ----------------------------------------------------------- operators */
 
-static const char *op_text(int op) {
-  switch (op) {
-    case OP_ADD: return "+";
-    case OP_SUB: return "-";
-    case OP_MUL: return "*";
-    case OP_DIV: return "/";
-    case OP_MOD: return "%";
-    case OP_CONCAT: return "||";
-    case OP_EQ: return "=";
-    case OP_NE: return "<>";
-    case OP_LT: return "<";
-    case OP_LE: return "<=";
-    case OP_GT: return ">";
-    case OP_GE: return ">=";
-    case OP_IS: return "IS";
-    case OP_IS_NOT: return "IS NOT";
-    case OP_AND: return "AND";
-    case OP_OR: return "OR";
-    case OP_NOT: return "NOT";
-    case OP_NEG: return "-";
-    case OP_PLUS: return "+";
-    default: return "?";
-  }
-}
 
 /* +, -, *, /, % over bound operands l and r. */
 static EdExpr *bind_arith(EdBindCtx *c, const EdAstExpr *e, EdExpr *l,
@@ -616,7 +592,7 @@ static EdExpr *bind_arith(EdBindCtx *c, const EdAstExpr *e, EdExpr *l,
     const EdAstExpr *bad = !lok ? e->left : e->right;
     return ed_bind_errorf(c, bad->pos,
                           "operator %s cannot be applied to %s and %s",
-                          op_text(op), ed_type_name(lt), ed_type_name(rt));
+                          ed_ast_op_text(op), ed_type_name(lt), ed_type_name(rt));
   }
   EdType t = lt == ED_T_NULL   ? (rt == ED_T_NULL ? ED_T_BIGINT : rt)
              : rt == ED_T_NULL ? lt
@@ -627,7 +603,7 @@ static EdExpr *bind_arith(EdBindCtx *c, const EdAstExpr *e, EdExpr *l,
 static EdExpr *bind_compare(EdBindCtx *c, const EdAstExpr *e, EdExpr *l,
                             EdExpr *r) {
   char what[32];
-  snprintf(what, sizeof what, "comparison %s", op_text(e->op));
+  snprintf(what, sizeof what, "comparison %s", ed_ast_op_text(e->op));
   if (ed_bind_unify2(c, &l, e->left->pos, &r, e->right->pos, what) != 0)
     return NULL;
   if (l->type == ED_T_NULL) {
@@ -670,7 +646,7 @@ static EdExpr *bind_binary(EdBindCtx *c, const EdAstExpr *e) {
     case OP_AND:
     case OP_OR: {
       char what[40];
-      snprintf(what, sizeof what, "an operand of %s", op_text(e->op));
+      snprintf(what, sizeof what, "an operand of %s", ed_ast_op_text(e->op));
       l = ed_bind_to_bool(c, l, e->left->pos, what);
       if (!l) return NULL;
       r = ed_bind_to_bool(c, r, e->right->pos, what);
@@ -696,7 +672,7 @@ static EdExpr *bind_unary(EdBindCtx *c, const EdAstExpr *e) {
       if (!is_numeric(x->type) && x->type != ED_T_INTERVAL)
         return ed_bind_errorf(c, e->left->pos,
                               "unary %s cannot be applied to %s",
-                              op_text(e->op), ed_type_name(x->type));
+                              ed_ast_op_text(e->op), ed_type_name(x->type));
       /* Unary plus is the identity. */
       if (e->op == OP_PLUS) return x;
       /* A negative number literal is a constant (LIMIT -1, - 97). */

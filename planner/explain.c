@@ -169,27 +169,6 @@ static int expr_prec(const EdExpr *e) {
   }
 }
 
-static const char *op_sym(int op) {
-  switch (op) {
-    case OP_ADD: return "+";
-    case OP_SUB: return "-";
-    case OP_MUL: return "*";
-    case OP_DIV: return "/";
-    case OP_MOD: return "%";
-    case OP_CONCAT: return "||";
-    case OP_EQ: return "=";
-    case OP_NE: return "<>";
-    case OP_LT: return "<";
-    case OP_LE: return "<=";
-    case OP_GT: return ">";
-    case OP_GE: return ">=";
-    case OP_IS: return "IS";
-    case OP_IS_NOT: return "IS NOT";
-    case OP_AND: return "AND";
-    case OP_OR: return "OR";
-    default: return "?";
-  }
-}
 
 static const char *fn_name(int fn) {
   static const char *names[FN__COUNT] = {
@@ -306,7 +285,7 @@ static void put_expr(Buf *b, const EdExpr *e, const EdSchema *s) {
       ** them (a - (b - c)), as do comparisons of comparisons. */
       bool assoc = e->op == OP_AND || e->op == OP_OR;
       put_sub(b, e->args[0], s, p == P_EQ || p == P_REL ? p + 1 : p);
-      buf_printf(b, " %s ", op_sym(e->op));
+      buf_printf(b, " %s ", ed_ast_op_text(e->op));
       put_sub(b, e->args[1], s, assoc ? p : p + 1);
       return;
     }
