@@ -47,7 +47,7 @@ static const OptSpec opt_specs[] = {
 #define N_SPECS (int)(sizeof opt_specs / sizeof opt_specs[0])
 
 static const char *const connector_list =
-    "memory, file, directory, socket, rate, stdin";
+    "memory, file, directory, socket, rate, stdin, nexmark";
 
 /* The connector bit of a kind, for the option table. */
 static unsigned kind_bit(EdSrcKind k) {
