@@ -185,6 +185,8 @@ opt(A) ::= optkey(K) EQ optval(V).       { A = ed_ast_option(ctx, &K, V); }
 %type optkey {EdOptKey}
 optkey(A) ::= nm(X).                     { A = ed_ast_optkey(ctx, NULL, &X); }
 optkey(A) ::= STRING(X).                 { A = ed_ast_optkey(ctx, NULL, &X); }
+/* Reserved words that are option names of connectors (nexmark's table). */
+optkey(A) ::= TABLE(X).                  { A = ed_ast_optkey(ctx, NULL, &X); }
 optkey(A) ::= optkey(B) DOT nm(X).       { A = ed_ast_optkey(ctx, &B, &X); }
 
 /* Option values: string, number (optionally signed) or boolean. */

@@ -29,7 +29,7 @@
 /* Stream connectors this version can read (sources/stream_source.h). */
 static bool stream_connector_ok(const char *conn) {
   static const char *ok[] = {"memory", "stdin", "file", "directory",
-                             "socket", "rate"};
+                             "socket", "rate", "nexmark"};
   if (!conn) return true;
   for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
     if (strcmp(conn, ok[i]) == 0) return true;

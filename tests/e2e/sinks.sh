@@ -275,7 +275,9 @@ logged=$(grep -c '"file":"part-' out/rate/_batches)
 is "$logged" "$nfiles" "file sink: every part file is in _batches"
 is "$(ls -A out/rate | grep -c '^\.')" "0" "file sink: no temporary file remains after a graceful stop"
 rows_files=$(cat out/rate/part-* | grep -vc '^value,even$')
-rows_log=$("$SQLITE" :memory: "SELECT sum(json_extract(value, '\$.rows')) FROM json_each('[' || (SELECT group_concat(l, ',') FROM (SELECT '$(tr '\n' ' ' < out/rate/_batches | sed 's/} {/},{/g; s/ $//')' AS l)) || ']');")
+# The log's "rows" fields summed (the log can be long: no argument lists).
+rows_log=$(grep -o '"rows":[0-9]*' out/rate/_batches | cut -d: -f2 |
+           awk '{ s += $1 } END { print s + 0 }')
 is "$rows_files" "$rows_log" "file sink: the rows in the files are the rows the log records"
 
 done_testing

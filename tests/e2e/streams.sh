@@ -260,7 +260,7 @@ check_stream_error() {   # NAME SQL LINE COL MESSAGE
   like "$ERR" "line $3, column $4" "CREATE STREAM: $1: position"
 }
 check_stream_error "unknown connector" "CREATE STREAM x WITH (connector = 'ftp');" 1 35 \
-  'unknown connector "ftp" for a stream: valid connectors are memory, file, directory, socket, rate, stdin'
+  'unknown connector "ftp" for a stream: valid connectors are memory, file, directory, socket, rate, stdin, nexmark'
 check_stream_error "unknown option" "CREATE STREAM x WITH (connector = 'rate', speed = 3);" 1 43 \
   'unknown option "speed" for connector "rate"'
 check_stream_error "bad value" "CREATE STREAM x WITH (connector = 'rate', rows_per_second = 'fast');" 1 61 \

@@ -83,7 +83,8 @@ static void test_errors(const char *dir, const char *file) {
   snprintf(fileopt, sizeof fileopt, "path=%s", file);
   expect_error("kafkaesque", (const char *[]){NULL}, "a BIGINT",
                "unknown connector \"kafkaesque\" for a stream: valid "
-               "connectors are memory, file, directory, socket, rate, stdin",
+               "connectors are memory, file, directory, socket, rate, stdin, "
+               "nexmark",
                -1, "unknown connector");
   expect_error("socket",
                (const char *[]){"host=localhost", "port=9", "path=/x", NULL},
