@@ -6,10 +6,7 @@
 **   CREATE STREAM bid (auction BIGINT, bidder BIGINT, price BIGINT,
 **     channel VARCHAR, url VARCHAR, date_time TIMESTAMP, extra VARCHAR,
 **     WATERMARK FOR date_time AS date_time - INTERVAL '4' SECOND)
-**   WITH (connector = 'nexmark', "table" = 'bid', events = 100000000);
-**
-** (TABLE is a reserved word of the grammar, so the option name is written
-** as a quoted name or a string.)
+**   WITH (connector = 'nexmark', table = 'bid', events = 100000000);
 **
 ** Options: table ('person', 'auction' or 'bid'; required), events (how
 ** many generator events — of all kinds — to make, then the stream ends;
