@@ -210,51 +210,79 @@ int ed_parse_timestamp(const char *s, size_t n, int64_t *out) {
 
 /* ----------------------------------------------------- timestamp format */
 
-/* Writes v as exactly width decimal digits (v >= 0). */
-static char *put_digits(char *p, int64_t v, int width) {
-  for (int i = width - 1; i >= 0; i--) {
-    p[i] = (char)('0' + v % 10);
-    v /= 10;
+/* "00" .. "99": two digits per lookup. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Writes v (0..99) as two digits. */
+static inline char *put_pair(char *p, unsigned v) {
+  assert(v < 100);
+  memcpy(p, digit_pairs + 2 * v, 2);
+  return p + 2;
+}
+
+/* Writes the date 'YYYY-MM-DD ' of a day number into p; returns the end. */
+static char *put_date(char *p, int64_t days) {
+  int64_t y;
+  unsigned m, d;
+  civil_from_days(days, &y, &m, &d);
+  if (y >= 0 && y <= 9999) {
+    p = put_pair(p, (unsigned)(y / 100));
+    p = put_pair(p, (unsigned)(y % 100));
+  } else {
+    p += snprintf(p, 24, "%lld", (long long)y);
   }
-  return p + width;
+  *p++ = '-';
+  p = put_pair(p, m);
+  *p++ = '-';
+  p = put_pair(p, d);
+  *p++ = ' ';
+  return p;
 }
 
 /* Formats 'YYYY-MM-DD HH:MM:SS[.ffffff]' with trailing fraction zeros
-** removed.  Floor division keeps times before 1970 on the right day. */
+** removed.  Floor division keeps times before 1970 on the right day.
+** Consecutive timestamps of a stream mostly share their day, so each
+** thread keeps the text of the last day it formatted (the result depends
+** only on us). */
 int ed_format_timestamp(int64_t us, char *buf) {
   int64_t days = us / USEC_PER_DAY, rem = us % USEC_PER_DAY;
   if (rem < 0) {
     rem += USEC_PER_DAY;
     days--;
   }
-  int64_t y;
-  unsigned m, d;
-  civil_from_days(days, &y, &m, &d);
-  char *p = buf;
-  if (y >= 0 && y <= 9999) {
-    p = put_digits(p, y, 4);
-  } else {
-    p += snprintf(p, 24, "%lld", (long long)y);
+  static __thread int64_t cached_day = INT64_MIN;
+  static __thread char cached_date[32];
+  static __thread int cached_len;
+  if (days != cached_day) {
+    cached_len = (int)(put_date(cached_date, days) - cached_date);
+    cached_day = days;
   }
-  *p++ = '-';
-  p = put_digits(p, m, 2);
-  *p++ = '-';
-  p = put_digits(p, d, 2);
-  *p++ = ' ';
-  int64_t secs = rem / ED_USEC_PER_SEC, frac = rem % ED_USEC_PER_SEC;
-  p = put_digits(p, secs / 3600, 2);
+  char *p = buf;
+  /* The usual date is 11 bytes: a fixed-size copy is a few moves. */
+  if (cached_len <= 16)
+    memcpy(p, cached_date, 16);
+  else
+    memcpy(p, cached_date, (size_t)cached_len);
+  p += cached_len;
+  unsigned secs = (unsigned)(rem / ED_USEC_PER_SEC);
+  unsigned frac = (unsigned)(rem % ED_USEC_PER_SEC);
+  p = put_pair(p, secs / 3600);
   *p++ = ':';
-  p = put_digits(p, secs / 60 % 60, 2);
+  p = put_pair(p, secs / 60 % 60);
   *p++ = ':';
-  p = put_digits(p, secs % 60, 2);
+  p = put_pair(p, secs % 60);
   if (frac) {
-    int width = 6;
-    while (frac % 10 == 0) {
-      frac /= 10;
-      width--;
-    }
     *p++ = '.';
-    p = put_digits(p, frac, width);
+    unsigned hi = frac / 10000, mid = frac / 100 % 100, lo = frac % 100;
+    p = put_pair(p, hi);
+    if (mid || lo) {
+      p = put_pair(p, mid);
+      if (lo) p = put_pair(p, lo);
+    }
+    if (p[-1] == '0') p--;
   }
   *p = '\0';
   return (int)(p - buf);
@@ -453,21 +481,13 @@ static locale_t c_locale(void) {
   return loc;
 }
 
-/* Formats d in positional notation when its decimal exponent is in
-** [-4, 16) and in scientific notation ("1.5e+20") otherwise, with the
-** fewest significant digits that read back as d.  Integral values and
-** mantissas always show a fraction (".0"). */
-int ed_format_double(double d, char *buf) {
-  if (isnan(d)) return sprintf(buf, "NaN");
-  if (isinf(d)) return sprintf(buf, d < 0 ? "-Infinity" : "Infinity");
-  if (d == floor(d) && fabs(d) < 1e15)
-    return sprintf(buf, "%s%lld.0", signbit(d) && d == 0 ? "-" : "",
-                   (long long)d);
-  /* Shortest digits: if a P-digit decimal reads back as d, the correctly
-  ** rounded P-digit one does too.  A normal double has 53 bits, so when
-  ** its 15-digit rounding reads back, trimming that rounding's trailing
-  ** zeros gives the shortest form; else 16 or 17 digits are needed.  A
-  ** subnormal has fewer bits, so its search starts at one digit. */
+/* The shortest round-trip digits of d through printf and strtod: if a
+** P-digit decimal reads back as d, the correctly rounded P-digit one does
+** too.  A normal double has 53 bits, so when its 15-digit rounding reads
+** back, trimming that rounding's trailing zeros gives the shortest form;
+** else 16 or 17 digits are needed.  A subnormal has fewer bits, so its
+** search starts at one digit.  Same outputs as shortest_digits_fast. */
+static int shortest_digits_slow(double d, char *digits, int *exp10) {
   char tmp[40];
   locale_t old = uselocale(c_locale());
   for (int prec = fabs(d) < DBL_MIN ? 0 : 14; prec <= 16; prec++) {
@@ -476,15 +496,151 @@ int ed_format_double(double d, char *buf) {
   }
   uselocale(old);
   /* tmp is "[-]d.ddddde[+-]XX". */
-  char digits[24];
   int nd = 0;
   const char *q = tmp;
-  bool neg = *q == '-';
-  if (neg) q++;
+  if (*q == '-') q++;
   for (; *q && *q != 'e'; q++)
     if (*q >= '0' && *q <= '9') digits[nd++] = *q;
-  int exp10 = atoi(q + 1);
+  *exp10 = atoi(q + 1);
   while (nd > 1 && digits[nd - 1] == '0') nd--;
+  return nd;
+}
+
+/* 10^k for k in [0, 22], exact in 128 bits. */
+static unsigned __int128 pow10_u128(int k) {
+  static const uint64_t p[20] = {1ULL,
+                                 10ULL,
+                                 100ULL,
+                                 1000ULL,
+                                 10000ULL,
+                                 100000ULL,
+                                 1000000ULL,
+                                 10000000ULL,
+                                 100000000ULL,
+                                 1000000000ULL,
+                                 10000000000ULL,
+                                 100000000000ULL,
+                                 1000000000000ULL,
+                                 10000000000000ULL,
+                                 100000000000000ULL,
+                                 1000000000000000ULL,
+                                 10000000000000000ULL,
+                                 100000000000000000ULL,
+                                 1000000000000000000ULL,
+                                 10000000000000000000ULL};
+  assert(k >= 0 && k <= 22);
+  return k < 20 ? p[k] : (unsigned __int128)p[19] * p[k - 19];
+}
+
+/* The shortest round-trip digits of |d| for 1e-5 <= |d| < 1e15, computed
+** exactly in integers: |d| = m * 2^-s, so |d| * 10^k = m * 10^k / 2^s,
+** and the correctly rounded (ties to even, as printf) P-digit decimal Q
+** reads back as d iff |Q - |d| * 10^k| is below half an ulp scaled by
+** 10^k, i.e. 2 * |Q * 2^s - m * 10^k| < 10^k (on a tie strtod picks the
+** even mantissa; below a power of two the gap to the predecessor is half
+** as wide).  P goes 15, 16, 17 as in the general path, so both paths give
+** the same digits.  Writes the digits (trailing zeros trimmed) and
+** returns their count; *exp10 is the decimal exponent of the first. */
+static int shortest_digits_fast(double d, char *digits, int *exp10) {
+  uint64_t bits;
+  memcpy(&bits, &d, sizeof bits);
+  int be = (int)((bits >> 52) & 0x7ff);
+  uint64_t m = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
+  int e2 = be - 1075; /* |d| = m * 2^e2 */
+  int s = -e2;
+  assert(s > 0 && s < 100);
+  /* floor(log10(2^(e2+52))) is the exponent or one less. */
+  int lg2 = e2 + 52;
+  int est = lg2 >= 0 ? lg2 * 78913 >> 18 : -((-lg2 * 78913 + (1 << 18) - 1) >> 18);
+  unsigned __int128 one = 1, mask = (one << s) - 1;
+  /* 10^-5 .. 10^15 as doubles: the negative powers round up, so
+  ** d >= pow10_f64[x] holds exactly when d >= 10^(x-5). */
+  static const double pow10_f64[] = {1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0,
+                                     1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+                                     1e7,  1e8,  1e9,  1e10, 1e11, 1e12,
+                                     1e13, 1e14, 1e15};
+  assert(est + 1 >= -5 && est + 1 <= 15);
+  int x10 = d >= pow10_f64[est + 1 + 5] ? est + 1 : est;
+  bool low_gap = m == (UINT64_C(1) << 52);
+  for (int P = 15; P <= 17; P++) {
+    int k = P - 1 - x10;
+    unsigned __int128 U = pow10_u128(k);
+    unsigned __int128 num = (unsigned __int128)m * U;
+    unsigned __int128 q = num >> s, r = num & mask;
+    unsigned __int128 half = one << (s - 1);
+    bool up = r > half || (r == half && (q & 1));
+    bool ok;
+    if (up) {
+      unsigned __int128 diff = (one << s) - r;
+      ok = 2 * diff < U || (2 * diff == U && !(m & 1));
+      q++;
+    } else {
+      unsigned __int128 diff = r;
+      unsigned __int128 lhs = low_gap ? 4 * diff : 2 * diff;
+      ok = lhs < U || (lhs == U && !(m & 1));
+    }
+    if (!ok && P < 17) continue;
+    int e10 = x10;
+    uint64_t v = (uint64_t)q;
+    if (q == pow10_u128(P)) {
+      v /= 10;
+      e10++;
+    }
+    /* Eight digits at a time in 32 bits, two per table lookup. */
+    int i = P;
+    while (i > 0) {
+      uint32_t chunk = (uint32_t)(v % 100000000);
+      v /= 100000000;
+      for (int j = 0; j < 4 && i > 0; j++) {
+        if (i >= 2) {
+          memcpy(digits + i - 2, digit_pairs + 2 * (chunk % 100), 2);
+          i -= 2;
+        } else {
+          digits[--i] = (char)('0' + chunk % 10);
+        }
+        chunk /= 100;
+      }
+    }
+    int n = P;
+    while (n > 1 && digits[n - 1] == '0') n--;
+    *exp10 = e10;
+    return n;
+  }
+  assert(0);
+  return 0;
+}
+
+/* Formats d in positional notation when its decimal exponent is in
+** [-4, 16) and in scientific notation ("1.5e+20") otherwise, with the
+** fewest significant digits that read back as d.  Integral values and
+** mantissas always show a fraction (".0"). */
+int ed_format_double(double d, char *buf) {
+  if (isnan(d)) return sprintf(buf, "NaN");
+  if (isinf(d)) return sprintf(buf, d < 0 ? "-Infinity" : "Infinity");
+  double ad = fabs(d);
+  if (d == floor(d) && ad < 1e15) {
+    char *p = buf;
+    if (signbit(d)) *p++ = '-';
+    uint64_t u = (uint64_t)ad;
+    char tmp[24], *t = tmp + sizeof tmp;
+    do {
+      *--t = (char)('0' + u % 10);
+      u /= 10;
+    } while (u);
+    size_t n = (size_t)(tmp + sizeof tmp - t);
+    memcpy(p, t, n);
+    p += n;
+    memcpy(p, ".0", 3);
+    return (int)(p + 2 - buf);
+  }
+  char digits[24] = "0";
+  int nd, exp10;
+  bool neg = signbit(d);
+  if (ad >= 1e-5 && ad < 1e15) {
+    nd = shortest_digits_fast(ad, digits, &exp10);
+  } else {
+    nd = shortest_digits_slow(d, digits, &exp10);
+  }
   char *p = buf;
   if (neg) *p++ = '-';
   if (exp10 >= -4 && exp10 < 16) {

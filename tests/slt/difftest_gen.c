@@ -23,10 +23,15 @@
 
 void dt_buf_printf(DtBuf *b, const char *fmt, ...) {
   va_list ap;
+  if (!b->s) {   /* always format into real memory */
+    b->cap = 256;
+    b->s = ed_malloc(b->cap);
+    b->n = 0;
+  }
   for (;;) {
     size_t room = b->cap - b->n;
     va_start(ap, fmt);
-    int len = vsnprintf(b->s ? b->s + b->n : NULL, room, fmt, ap);
+    int len = vsnprintf(b->s + b->n, room, fmt, ap);
     va_end(ap);
     assert(len >= 0);
     if ((size_t)len < room) {
