@@ -63,6 +63,30 @@ static int acc_kind(const EdAggCall *c, EdType arg, EdAccKind *kind) {
   return -1;
 }
 
+/* Do two argument expressions surely give the same values?  (The same
+** node, or references to the same input column.) */
+static bool same_arg(const EdExpr *a, const EdExpr *b) {
+  if (a == b) return true;
+  return a && b && a->kind == EXPR_COLREF && b->kind == EXPR_COLREF &&
+         a->col == b->col && a->type == b->type;
+}
+
+/* May call c use the value count of the earlier call owner?  Both count the
+** non-NULL values of the same argument; c must be a kind that never reads
+** its count while folding (min/max do, to find their first value). */
+static bool shares_count(const EdAcc *owner, const EdAcc *c) {
+  if (owner->seen || c->seen || owner->kind == ED_ACC_COUNT_STAR ||
+      owner->cnt_of >= 0)
+    return false;
+  switch (c->kind) {
+    case ED_ACC_COUNT: case ED_ACC_SUM_INT: case ED_ACC_SUM_DBL:
+    case ED_ACC_AVG_INT: case ED_ACC_AVG_DBL:
+      return same_arg(owner->call->arg, c->call->arg);
+    default:
+      return false;
+  }
+}
+
 /* SQL name of an aggregate function, for messages. */
 static const char *agg_name(EdAggFunc fn) {
   static const char *names[] = {"count", "count", "sum", "avg", "min",
@@ -101,6 +125,13 @@ int ed_accs_init(EdAccSet *s, EdExecCtx *ctx, const EdAggCall *calls, int n,
                                                          : c->arg_type);
     }
   }
+  for (int i = 0; i < n; i++) {
+    if (s->accs[i].kind == ED_ACC_MINMAX_STR || s->accs[i].seen)
+      s->track_used = mergeable;
+    s->accs[i].cnt_of = -1;
+    for (int j = 0; j < i && s->accs[i].cnt_of < 0; j++)
+      if (shares_count(&s->accs[j], &s->accs[i])) s->accs[i].cnt_of = j;
+  }
   if (any_distinct) {
     ed_vector_init(&s->gidvec, ED_T_BIGINT);
     s->pos = ed_malloc(sizeof(uint16_t) * ED_BATCH_CAP);
@@ -115,7 +146,7 @@ int ed_accs_init(EdAccSet *s, EdExecCtx *ctx, const EdAggCall *calls, int n,
 void ed_accs_free(EdAccSet *s) {
   for (int i = 0; i < s->n && s->accs; i++) {
     EdAcc *c = &s->accs[i];
-    free(c->cnt);
+    if (c->cnt_of < 0) free(c->cnt);
     free(c->i64);
     free(c->f64);
     free(c->comp);
@@ -141,18 +172,19 @@ void ed_accs_free(EdAccSet *s) {
 
 void ed_accs_reserve(EdAccSet *s, uint32_t need) {
   if (need <= s->cap) return;
+  /* 1.5x: the arrays stay within half again of the groups in use. */
   uint32_t cap = s->cap ? s->cap : 64;
-  while (cap < need) cap *= 2;
+  while (cap < need) cap = cap + cap / 2 > cap ? cap + cap / 2 : UINT32_MAX;
   for (int i = 0; i < s->n; i++) {
     EdAcc *c = &s->accs[i];
-    c->cnt = ed_realloc(c->cnt, cap * sizeof *c->cnt);
+    if (c->cnt_of < 0) c->cnt = ed_realloc(c->cnt, cap * sizeof *c->cnt);
+    else c->cnt = s->accs[c->cnt_of].cnt;   /* reallocated above */
     switch (c->kind) {
       case ED_ACC_SUM_INT: case ED_ACC_MINMAX_INT:
         c->i64 = ed_realloc(c->i64, cap * sizeof *c->i64);
         break;
       case ED_ACC_AVG_INT:
         c->i64 = ed_realloc(c->i64, cap * sizeof *c->i64);
-        c->f64 = ed_realloc(c->f64, cap * sizeof *c->f64);
         c->approx = ed_realloc(c->approx, cap);
         break;
       case ED_ACC_SUM_DBL: case ED_ACC_AVG_DBL:
@@ -174,7 +206,7 @@ void ed_accs_reserve(EdAccSet *s, uint32_t need) {
     if (c->seen && s->mergeable)
       c->dhead = ed_realloc(c->dhead, cap * sizeof *c->dhead);
   }
-  if (s->mergeable) {
+  if (s->track_used) {
     s->used = ed_realloc(s->used, cap);
     memset(s->used + s->cap, 0, cap - s->cap);
   }
@@ -199,6 +231,21 @@ void ed_accs_reset(EdAccSet *s, uint32_t id) {
 }
 
 /* ------------------------------------------------------------ folding */
+
+/* The sum of an integer avg() as a double: the exact integer sum, or once
+** it overflowed (approx) the double whose bits i64 then holds, so that a
+** group needs no separate double. */
+static inline double avg_get(const EdAcc *c, uint32_t id) {
+  if (!c->approx[id]) return (double)c->i64[id];
+  double d;
+  memcpy(&d, &c->i64[id], sizeof d);
+  return d;
+}
+
+static inline void avg_set(EdAcc *c, uint32_t id, double d) {
+  assert(c->approx[id]);
+  memcpy(&c->i64[id], &d, sizeof d);
+}
 
 /* Reads an integer-like value (BOOLEAN as 0/1). */
 static inline int64_t read_int(const EdVector *v, int p) {
@@ -263,7 +310,8 @@ static int fold_plain(EdAccSet *s, EdAcc *c, const EdVector *v,
     int p = pos ? pos[k] : k;
     uint32_t id = g[k];
     if (!ed_vec_valid(v, p)) continue;
-    bool first = c->cnt[id]++ == 0;
+    /* A shared count was advanced by its owner's fold (first unused). */
+    bool first = c->cnt_of < 0 && c->cnt[id]++ == 0;
     switch (c->kind) {
       case ED_ACC_COUNT:
         break;
@@ -275,10 +323,11 @@ static int fold_plain(EdAccSet *s, EdAcc *c, const EdVector *v,
         int64_t x = read_int(v, p);
         int64_t sum;
         if (c->approx[id]) {
-          c->f64[id] += (double)x;
+          avg_set(c, id, avg_get(c, id) + (double)x);
         } else if (__builtin_add_overflow(c->i64[id], x, &sum)) {
+          double d = (double)c->i64[id] + (double)x;
           c->approx[id] = 1;
-          c->f64[id] = (double)c->i64[id] + (double)x;
+          avg_set(c, id, d);
         } else {
           c->i64[id] = sum;
         }
@@ -411,7 +460,7 @@ static int merge_plain(EdAccSet *s, EdAcc *c, uint32_t dst, const EdAcc *cf,
   int64_t n = cf->cnt[src];
   if (n == 0) return 0;
   bool first = c->cnt[dst] == 0;
-  c->cnt[dst] += n;
+  if (c->cnt_of < 0) c->cnt[dst] += n;
   switch (c->kind) {
     case ED_ACC_SUM_INT:
       if (__builtin_add_overflow(c->i64[dst], cf->i64[src], &c->i64[dst]))
@@ -421,10 +470,9 @@ static int merge_plain(EdAccSet *s, EdAcc *c, uint32_t dst, const EdAcc *cf,
       int64_t sum;
       if (c->approx[dst] || cf->approx[src] ||
           __builtin_add_overflow(c->i64[dst], cf->i64[src], &sum)) {
-        double a = c->approx[dst] ? c->f64[dst] : (double)c->i64[dst];
-        double b = cf->approx[src] ? cf->f64[src] : (double)cf->i64[src];
+        double a = avg_get(c, dst), b = avg_get(cf, src);
         c->approx[dst] = 1;
-        c->f64[dst] = a + b;
+        avg_set(c, dst, a + b);
       } else {
         c->i64[dst] = sum;
       }
@@ -482,7 +530,8 @@ int ed_accs_merge(EdAccSet *s, uint32_t dst, EdAccSet *from, uint32_t src) {
 
 void ed_accs_release(EdAccSet *s, uint32_t id) {
   assert(s->mergeable && id < s->cap);
-  if (!s->used[id]) return;
+  /* Without strings or DISTINCT values a group holds nothing to release. */
+  if (!s->used || !s->used[id]) return;
   for (int i = 0; i < s->n; i++) {
     EdAcc *c = &s->accs[i];
     if (c->str) {
@@ -569,8 +618,7 @@ void ed_accs_finalize(const EdAccSet *s, int i, const uint32_t *ids,
       case ED_ACC_SUM_INT: ED_VEC_I64(v)[r] = c->i64[g]; break;
       case ED_ACC_SUM_DBL: ED_VEC_F64(v)[r] = c->f64[g] + c->comp[g]; break;
       case ED_ACC_AVG_INT:
-        ED_VEC_F64(v)[r] =
-            (c->approx[g] ? c->f64[g] : (double)c->i64[g]) / (double)cnt;
+        ED_VEC_F64(v)[r] = avg_get(c, g) / (double)cnt;
         break;
       case ED_ACC_AVG_DBL:
         ED_VEC_F64(v)[r] = (c->f64[g] + c->comp[g]) / (double)cnt;
@@ -592,10 +640,10 @@ void ed_accs_finalize(const EdAccSet *s, int i, const uint32_t *ids,
 }
 
 size_t ed_accs_bytes(const EdAccSet *s) {
-  size_t per_group = s->mergeable ? 1 : 0, total = s->strs.reserved_bytes;
+  size_t per_group = s->used ? 1 : 0, total = s->strs.reserved_bytes;
   for (int i = 0; i < s->n; i++) {
     const EdAcc *c = &s->accs[i];
-    per_group += sizeof(int64_t);
+    if (c->cnt_of < 0) per_group += sizeof(int64_t);
     if (c->i64) per_group += sizeof(int64_t);
     if (c->f64) per_group += sizeof(double);
     if (c->comp) per_group += sizeof(double);

@@ -53,9 +53,12 @@ typedef struct EdAcc {
   EdAccKind kind;
   bool is_max;
   EdType arg_type;
-  int64_t *cnt;       /* values folded in (count; "has a value" for others) */
-  int64_t *i64;       /* integer sum, integer min/max */
-  double *f64;        /* double sum, double min/max, avg after overflow */
+  int64_t *cnt;       /* values folded in (count; "has a value" for others);
+                         shared with call cnt_of when that is >= 0 */
+  int cnt_of;         /* an earlier call counting the same values, or -1 */
+  int64_t *i64;       /* integer sum, integer min/max; avg over integers:
+                         the sum, after overflow (approx) a double's bits */
+  double *f64;        /* double sum, double min/max */
   double *comp;       /* Neumaier compensation of f64 sums */
   uint8_t *approx;    /* avg over integers: sum overflowed into f64 */
   EdWindow *win;
@@ -73,7 +76,8 @@ typedef struct EdAccSet {
   EdAcc *accs;
   uint32_t cap;       /* groups the arrays hold */
   bool mergeable;
-  uint8_t *used;      /* mergeable: id reset and not yet released */
+  bool track_used;    /* mergeable with strings or DISTINCT values */
+  uint8_t *used;      /* track_used: id reset and not yet released */
   EdArena strs;       /* EdAccStr bytes */
   size_t str_live;    /* bytes of the slots of ids in use (mergeable) */
   /* Scratch of a DISTINCT fold, one entry per row of a batch. */

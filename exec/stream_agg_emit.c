@@ -85,15 +85,35 @@ SaOrd *sa_ord_reserve(SaOp *op, uint32_t n) {
 
 /* ------------------------------------------------------------ keys */
 
+/* The kinds with one state row per key (running aggregates, tumbling
+** windows, raw event time) read a key's rank through its id while ids come
+** out of the key table in order, i.e. until one is recycled; the sequence
+** array exists only from then on.  Sliding and session windows keep it
+** from the start. */
+static bool seq_by_id(const SaOp *op) {
+  return !op->kseq && op->kind != WIN_SLIDING && op->kind != WIN_SESSION;
+}
+
 void sa_keys_reserve(SaOp *op, uint32_t need) {
-  if (need <= op->kseq_cap) return;
+  if (seq_by_id(op) || need <= op->kseq_cap) return;
   uint32_t cap = op->kseq_cap ? op->kseq_cap : 64;
-  while (cap < need) cap *= 2;
+  while (cap < need) cap = cap + cap / 2 > cap ? cap + cap / 2 : UINT32_MAX;
   op->kseq = ed_realloc(op->kseq, cap * sizeof *op->kseq);
   op->kseq_cap = cap;
 }
 
 void sa_key_new(SaOp *op, uint32_t id) {
+  if (seq_by_id(op)) {
+    if (id == op->next_seq) {
+      op->next_seq++;
+      return;
+    }
+    /* A recycled id: ranks can no longer be ids. */
+    uint32_t n = (uint32_t)op->next_seq, cap = n > id ? n : id + 1;
+    op->kseq = ed_malloc((cap ? cap : 1) * sizeof *op->kseq);
+    op->kseq_cap = cap;
+    for (uint32_t i = 0; i < n; i++) op->kseq[i] = i;
+  }
   sa_keys_reserve(op, id + 1);
   op->kseq[id] = op->next_seq++;
 }

@@ -13,6 +13,9 @@
 ** close <= wm; NULL times close at +infinity), the batch of its last change
 ** (UPDATE / CHANGES emit the groups changed in the batch) and, for the
 ** state TTL of running aggregates, the processing time of its last change.
+** Only what the kind and mode use is allocated: running aggregates have no
+** time key (slot 0, close +infinity, never NULL), and the time of the last
+** change exists only with a TTL.
 **
 ** Late rows (drop mode): a row whose window ends <= wm, or whose event time
 ** is <= wm, is dropped and counted.  Eviction (drop mode, not COMPLETE):
@@ -69,8 +72,32 @@ void sa_group_free(SaOp *op) {
 
 size_t sa_group_bytes(const SaOp *op) {
   const SaGroups *g = &op->g;
-  return (size_t)g->cap * (3 * sizeof(int64_t) + 1 + sizeof(uint32_t)) +
+  size_t per = sizeof *g->stamp;
+  if (g->slot) per += sizeof *g->slot + sizeof *g->close + 1;
+  if (g->last) per += sizeof *g->last;
+  return (size_t)g->cap * per +
          (size_t)(g->changed.cap + g->pick.cap) * sizeof(uint32_t);
+}
+
+/* The window start / event time of group id (0 for running aggregates). */
+static inline int64_t gslot(const SaGroups *g, uint32_t id) {
+  return g->slot ? g->slot[id] : 0;
+}
+
+/* The time at which group id becomes final (+infinity: never). */
+static inline int64_t gclose(const SaGroups *g, uint32_t id) {
+  return g->close ? g->close[id] : INT64_MAX;
+}
+
+/* The first-appearance rank of key id: its id itself until an id has been
+** recycled (see sa_key_new). */
+static inline uint64_t key_seq(const SaOp *op, uint32_t id) {
+  return op->kseq ? op->kseq[id] : id;
+}
+
+/* Is the time key of group id NULL? */
+static inline bool gtnull(const SaGroups *g, uint32_t id) {
+  return g->tnull && g->tnull[id];
 }
 
 /* Grows the per-group arrays to ids below need. */
@@ -81,12 +108,14 @@ static void reserve(SaOp *op, uint32_t need) {
   sa_keys_reserve(op, need);
   if (need <= g->cap) return;
   uint32_t cap = g->cap ? g->cap : 64;
-  while (cap < need) cap *= 2;
-  g->slot = ed_realloc(g->slot, cap * sizeof *g->slot);
-  g->close = ed_realloc(g->close, cap * sizeof *g->close);
-  g->tnull = ed_realloc(g->tnull, cap);
+  while (cap < need) cap = cap + cap / 2 > cap ? cap + cap / 2 : UINT32_MAX;
+  if (op->kind != WIN_NONE) {
+    g->slot = ed_realloc(g->slot, cap * sizeof *g->slot);
+    g->close = ed_realloc(g->close, cap * sizeof *g->close);
+    g->tnull = ed_realloc(g->tnull, cap);
+  }
   g->stamp = ed_realloc(g->stamp, cap * sizeof *g->stamp);
-  g->last = ed_realloc(g->last, cap * sizeof *g->last);
+  if (op->ttl > 0) g->last = ed_realloc(g->last, cap * sizeof *g->last);
   g->cap = cap;
 }
 
@@ -97,10 +126,14 @@ static void init_group(SaOp *op, uint32_t id, int p) {
   ed_accs_reset(&op->acc, id);
   sa_prev_forget(op, id);
   g->stamp[id] = 0;
-  g->last[id] = op->base.ctx->proc_time_us;
-  if (g->last[id] < g->min_last) g->min_last = g->last[id];
-  g->tnull[id] = op->kind != WIN_NONE && !ed_vec_valid(&op->slotvec, p);
-  if (op->kind == WIN_NONE || g->tnull[id]) {
+  if (g->last) {
+    g->last[id] = op->base.ctx->proc_time_us;
+    if (g->last[id] < g->min_last) g->min_last = g->last[id];
+  }
+  op->base.state_rows++;
+  if (op->kind == WIN_NONE) return;
+  g->tnull[id] = !ed_vec_valid(&op->slotvec, p);
+  if (g->tnull[id]) {
     g->slot[id] = 0;
     g->close[id] = INT64_MAX;
   } else {
@@ -109,7 +142,6 @@ static void init_group(SaOp *op, uint32_t id, int p) {
     g->close[id] = op->kind == WIN_TUMBLING ? s + op->size : s;
     if (g->close[id] < g->min_close) g->min_close = g->close[id];
   }
-  op->base.state_rows++;
 }
 
 /* Computes the slot of every active row into op->slotvec and keeps in
@@ -143,6 +175,24 @@ static int assign_slots(SaOp *op, EdBatch *b, int n) {
   return m;
 }
 
+/* The changed list is abandoned for a scan of the stamps (SA_SCAN) once it
+** would hold more than 1/16 of the ids: the batch's stamps then say the
+** same thing without a list as long as the ids. */
+#define SA_SCAN UINT32_MAX
+#define SA_SCAN_MIN 4096
+
+/* Records that group id changed in this batch (first change only). */
+static void note_changed(SaOp *op, uint32_t id) {
+  SaIds *c = &op->g.changed;
+  if (c->n == SA_SCAN) return;
+  uint32_t limit = ed_ht_id_limit(op->keytab);
+  if (c->n >= SA_SCAN_MIN && c->n >= limit / 16) {
+    c->n = SA_SCAN;
+    return;
+  }
+  sa_ids_push(c, id);
+}
+
 int sa_group_push(SaOp *op, EdBatch *b, int n) {
   SaGroups *g = &op->g;
   int m = assign_slots(op, b, n);
@@ -155,12 +205,15 @@ int sa_group_push(SaOp *op, EdBatch *b, int n) {
       if (op->is_new[k]) init_group(op, op->ids[k], op->pos[k]);
   }
   int64_t now = op->base.ctx->proc_time_us;
+  if (g->last)
+    for (int k = 0; k < m; k++) g->last[op->ids[k]] = now;
+  /* Only UPDATE and CHANGES emit the changed groups. */
+  bool keep = op->mode != EMIT_COMPLETE && op->mode != EMIT_APPEND;
   for (int k = 0; k < m; k++) {
     uint32_t id = op->ids[k];
-    g->last[id] = now;
     if (g->stamp[id] == op->stamp) continue;
     g->stamp[id] = op->stamp;
-    sa_ids_push(&g->changed, id);
+    if (keep) note_changed(op, id);
     op->base.rows_updated_batch++;
   }
   return ed_accs_fold(&op->acc, op->args.vecs, op->pos, op->ids, m);
@@ -168,30 +221,48 @@ int sa_group_push(SaOp *op, EdBatch *b, int n) {
 
 /* ------------------------------------------------------------ output */
 
-/* Emits groups ids[0..n) in order (time, then first appearance): as plain
-** rows when plain, else as the mode's rows (a changelog in CHANGES). */
-static int emit_groups(SaOp *op, const uint32_t *ids, uint32_t n,
-                       bool plain) {
+/* Emits group id: as a plain row when plain, else as the mode's rows. */
+static int emit_one(SaOp *op, uint32_t id, bool plain) {
   const SaGroups *g = &op->g;
+  EdWindow w = {gslot(g, id), gslot(g, id) + op->size};
+  if (plain) {
+    SaRow r = {id, id, SA_NONE, SA_SRC_ACC, ED_ROW_INSERT, gtnull(g, id), w};
+    return sa_put(op, &r);
+  }
+  return sa_put_group(op, id, gtnull(g, id), w, SA_SRC_ACC, id, id);
+}
+
+/* Is the emission order the id order?  For running aggregates while key
+** ranks are ids (no time key, see key_seq). */
+static bool order_is_id(const SaOp *op) {
+  return op->kind == WIN_NONE && !op->kseq;
+}
+
+static int id_cmp(const void *x, const void *y) {
+  uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+  return a < b ? -1 : a > b;
+}
+
+
+/* Emits groups ids[0..n) in order (time, then first appearance): as plain
+** rows when plain, else as the mode's rows (a changelog in CHANGES).  May
+** reorder ids. */
+static int emit_groups(SaOp *op, uint32_t *ids, uint32_t n, bool plain) {
+  const SaGroups *g = &op->g;
+  if (order_is_id(op)) {
+    if (n > 1) qsort(ids, n, sizeof *ids, id_cmp);
+    for (uint32_t k = 0; k < n; k++)
+      if (emit_one(op, ids[k], plain) < 0) return -1;
+    return sa_flush(op);
+  }
   SaOrd *o = sa_ord_reserve(op, n);
   for (uint32_t k = 0; k < n; k++) {
     uint32_t id = ids[k];
-    o[k] = (SaOrd){g->slot[id], op->kseq[id], id, id, g->tnull[id] != 0};
+    o[k] = (SaOrd){gslot(g, id), key_seq(op, id), id, id, gtnull(g, id)};
   }
   sa_ord_sort(o, n);
-  for (uint32_t k = 0; k < n; k++) {
-    uint32_t id = o[k].id;
-    EdWindow w = {g->slot[id], g->slot[id] + op->size};
-    int rc;
-    if (plain) {
-      SaRow r = {id, id, SA_NONE, SA_SRC_ACC, ED_ROW_INSERT,
-                 g->tnull[id] != 0, w};
-      rc = sa_put(op, &r);
-    } else {
-      rc = sa_put_group(op, id, g->tnull[id] != 0, w, SA_SRC_ACC, id, id);
-    }
-    if (rc < 0) return -1;
-  }
+  for (uint32_t k = 0; k < n; k++)
+    if (emit_one(op, o[k].id, plain) < 0) return -1;
   return sa_flush(op);
 }
 
@@ -207,15 +278,30 @@ static bool pick_all(const SaOp *op, uint32_t id) {
 }
 
 static bool pick_final(const SaOp *op, uint32_t id) {
-  return op->final || (op->drop && op->g.close[id] <= op->wm);
+  return op->final || (op->drop && gclose(&op->g, id) <= op->wm);
 }
 
 static bool pick_closed(const SaOp *op, uint32_t id) {
-  return op->g.close[id] <= op->wm;
+  return gclose(&op->g, id) <= op->wm;
+}
+
+static bool pick_changed(const SaOp *op, uint32_t id) {
+  return op->g.stamp[id] == op->stamp;
 }
 
 static bool pick_expired(const SaOp *op, uint32_t id) {
   return op->base.ctx->proc_time_us - op->g.last[id] >= op->ttl;
+}
+
+/* Emits the live groups pick() selects in id order (order_is_id), without
+** a list. */
+static int emit_by_id(SaOp *op, GroupPick pick, bool plain) {
+  uint32_t limit = ed_ht_id_limit(op->keytab);
+  for (uint32_t id = 0; id < limit; id++)
+    if (ed_ht_live(op->keytab, id) && pick(op, id) &&
+        emit_one(op, id, plain) < 0)
+      return -1;
+  return sa_flush(op);
 }
 
 /* The live groups pick() selects, in id order, into list. */
@@ -242,8 +328,8 @@ static void recompute_bounds(SaOp *op) {
   uint32_t limit = ed_ht_id_limit(op->keytab);
   for (uint32_t id = 0; id < limit; id++) {
     if (!ed_ht_live(op->keytab, id)) continue;
-    if (g->close[id] < g->min_close) g->min_close = g->close[id];
-    if (g->last[id] < g->min_last) g->min_last = g->last[id];
+    if (gclose(g, id) < g->min_close) g->min_close = gclose(g, id);
+    if (g->last && g->last[id] < g->min_last) g->min_last = g->last[id];
   }
 }
 
@@ -270,6 +356,10 @@ int sa_group_end(SaOp *op) {
   int rc = 0;
   switch (op->mode) {
     case EMIT_COMPLETE:
+      if (order_is_id(op)) {
+        rc = emit_by_id(op, pick_all, false);
+        break;
+      }
       collect(op, pick_all, list);
       rc = emit_groups(op, list->v, list->n, false);
       break;
@@ -284,8 +374,13 @@ int sa_group_end(SaOp *op) {
       }
       break;
     default:   /* UPDATE, CHANGES */
-      live_changed(op);
-      rc = emit_groups(op, g->changed.v, g->changed.n, false);
+      if (g->changed.n == SA_SCAN && order_is_id(op)) {
+        rc = emit_by_id(op, pick_changed, false);
+      } else {
+        if (g->changed.n == SA_SCAN) collect(op, pick_changed, &g->changed);
+        else live_changed(op);
+        rc = emit_groups(op, g->changed.v, g->changed.n, false);
+      }
       if (rc == 0 && op->drop && op->wm >= g->min_close)
         evict_picked(op, pick_closed);
       break;
@@ -299,6 +394,7 @@ int sa_group_end(SaOp *op) {
 }
 
 int sa_group_emit_all(SaOp *op) {
+  if (order_is_id(op)) return emit_by_id(op, pick_all, true);
   collect(op, pick_all, &op->g.pick);
   return emit_groups(op, op->g.pick.v, op->g.pick.n, true);
 }

@@ -8,6 +8,13 @@
 ** Deletion shifts the following cluster back (no tombstones), so lookups
 ** never slow down after evictions.
 **
+** A table keyed by one 8-byte integer uses parallel slot arrays instead:
+** fkeys (the key) and fids (id + 1, 0 empty), load at most 3/4, so a
+** probe compares keys in the slot array and a hit costs the slot's cache
+** lines only; hashes are not kept (an 8-byte key rehashes cheaply when the
+** table grows or a deletion shifts a cluster).  pos_of gives each id's
+** slot, kept up to date as keys move, for decoding and deleting.
+**
 ** Key row format: a bitmap of nkeys bits (bit j set = key j is NULL), then
 ** each non-NULL key: BOOLEAN 1 byte, BIGINT/TIMESTAMP/INTERVAL/DOUBLE 8
 ** bytes, WINDOW 16 bytes, VARCHAR a 4-byte length and the bytes.  The form is
@@ -225,8 +232,18 @@ static uint32_t alloc_id(EdHashTable *ht) {
   if (ht->nfree) return ht->free_ids[--ht->nfree];
   assert(ht->nids < ED_HT_NONE - 1);
   if (ht->nids == ht->ids_cap) {
-    ht->ids_cap = ht->ids_cap ? ht->ids_cap * 2 : 64;
-    ht->entries = ed_realloc(ht->entries, ht->ids_cap * sizeof *ht->entries);
+    /* 1.5x: per-id memory stays within half again of what is used. */
+    uint32_t cap = ht->ids_cap ? ht->ids_cap + ht->ids_cap / 2 : 64;
+    if (cap < ht->ids_cap || cap > ED_HT_NONE - 1) cap = ED_HT_NONE - 1;
+    if (ht->fixed) {
+      size_t ow = ((size_t)ht->ids_cap + 63) / 64, nw = ((size_t)cap + 63) / 64;
+      ht->pos_of = ed_realloc(ht->pos_of, cap * sizeof *ht->pos_of);
+      ht->dead = ed_realloc(ht->dead, nw * sizeof *ht->dead);
+      memset(ht->dead + ow, 0, (nw - ow) * sizeof *ht->dead);
+    } else {
+      ht->entries = ed_realloc(ht->entries, cap * sizeof *ht->entries);
+    }
+    ht->ids_cap = cap;
   }
   return ht->nids++;
 }
@@ -264,6 +281,162 @@ static uint32_t find_or_insert_scratch(EdHashTable *ht, uint64_t hash,
   return insert_at(ht, hash, len, slot);
 }
 
+/* Is slot k cyclically within (i, j]? */
+static inline bool cyclic_between(uint32_t i, uint32_t k, uint32_t j) {
+  return i <= j ? (i < k && k <= j) : (i < k || k <= j);
+}
+
+/* ------------------------------------------------------------ fixed keys */
+
+/* The hash of one 8-byte integer key, as hash_value() computes it. */
+static inline uint64_t fixed_hash(int64_t v) {
+  return XXH3_64bits_withSeed(&v, 8, 0);
+}
+
+/* May the table use the one-integer-key layout? */
+static bool fixed_layout(int nkeys, const EdType *types) {
+  if (nkeys != 1) return false;
+  return types[0] == ED_T_BIGINT || types[0] == ED_T_TIMESTAMP ||
+         types[0] == ED_T_INTERVAL;
+}
+
+/* Places key (with id) into the first empty slot of its probe run. */
+static void fixed_place(EdHashTable *ht, int64_t *fkeys, uint32_t *fids,
+                        uint32_t mask, int64_t key, uint32_t id) {
+  uint32_t i = (uint32_t)fixed_hash(key) & mask;
+  while (fids[i]) i = (i + 1) & mask;
+  fkeys[i] = key;
+  fids[i] = id + 1;
+  ht->pos_of[id] = i;
+}
+
+/* Doubles the slot arrays (or sizes them for the first time). */
+static void fixed_grow(EdHashTable *ht) {
+  uint32_t old = ht->fids ? ht->mask + 1 : 0;
+  uint32_t nslots = old ? old * 2 : HT_MIN_SLOTS;
+  int64_t *fkeys = ed_malloc(nslots * sizeof *fkeys);
+  uint32_t *fids = ed_calloc(nslots, sizeof *fids);
+  for (uint32_t i = 0; i < old; i++)
+    if (ht->fids[i])
+      fixed_place(ht, fkeys, fids, nslots - 1, ht->fkeys[i], ht->fids[i] - 1);
+  free(ht->fkeys);
+  free(ht->fids);
+  ht->fkeys = fkeys;
+  ht->fids = fids;
+  ht->mask = nslots - 1;
+}
+
+/* Records a new live key under a fresh id. */
+static uint32_t fixed_new_id(EdHashTable *ht) {
+  uint32_t id = alloc_id(ht);
+  ht->dead[id >> 6] &= ~((uint64_t)1 << (id & 63));
+  ht->count++;
+  ht->live_bytes += 8;
+  return id;
+}
+
+/* Finds the non-NULL key (with its hash), inserting it when insert is set.
+** Returns its id (ED_HT_NONE when absent and not inserted). */
+static inline uint32_t fixed_find(EdHashTable *ht, uint64_t hash, int64_t key,
+                                  bool insert, bool *is_new) {
+  if (insert && ((uint64_t)ht->count + 1) * 4 > ((uint64_t)ht->mask + 1) * 3)
+    fixed_grow(ht);
+  uint32_t i = (uint32_t)hash & ht->mask;
+  for (;;) {
+    uint32_t f = ht->fids[i];
+    if (f == 0) break;
+    if (ht->fkeys[i] == key) return f - 1;
+    i = (i + 1) & ht->mask;
+  }
+  if (!insert) return ED_HT_NONE;
+  uint32_t id = fixed_new_id(ht);
+  ht->fkeys[i] = key;
+  ht->fids[i] = id + 1;
+  ht->pos_of[id] = i;
+  *is_new = true;
+  return id;
+}
+
+/* The id of the NULL key, inserting it when insert is set (only a table
+** with nulls_equal has one). */
+static uint32_t fixed_null(EdHashTable *ht, bool insert, bool *is_new) {
+  if (!ht->nulls_equal) return ED_HT_NONE;
+  if (ht->null_id != ED_HT_NONE || !insert) return ht->null_id;
+  ht->null_id = fixed_new_id(ht);
+  *is_new = true;
+  return ht->null_id;
+}
+
+/* Batch probe of the fixed layout.  The slots of the row PF ahead are
+** requested while the current row is compared, so that the misses of
+** consecutive rows overlap. */
+#define HT_PF 8
+static int fixed_batch(EdHashTable *ht, const EdVector *v, const uint16_t *rows,
+                       int n, const uint64_t *hashes, uint32_t *ids,
+                       bool *is_new, bool insert) {
+  const int64_t *data = (const int64_t *)v->data;
+  int inserted = 0;
+  for (int k = 0; k < n && k < HT_PF; k++) {
+    uint32_t i = (uint32_t)hashes[k] & ht->mask;
+    __builtin_prefetch(&ht->fids[i]);
+    __builtin_prefetch(&ht->fkeys[i]);
+  }
+  for (int k = 0; k < n; k++) {
+    if (k + HT_PF < n) {
+      uint32_t i = (uint32_t)hashes[k + HT_PF] & ht->mask;
+      __builtin_prefetch(&ht->fids[i]);
+      __builtin_prefetch(&ht->fkeys[i]);
+    }
+    int p = rows ? rows[k] : k;
+    bool fresh = false;
+    ids[k] = ed_vec_valid(v, p)
+                 ? fixed_find(ht, hashes[k], data[p], insert, &fresh)
+                 : fixed_null(ht, insert, &fresh);
+    inserted += fresh;
+    if (is_new) is_new[k] = fresh;
+  }
+  return inserted;
+}
+
+/* Single-value find or insert of the fixed layout. */
+static uint32_t fixed_value(EdHashTable *ht, const EdValue *v, bool insert,
+                            bool *is_new) {
+  if (v->is_null || v->type == ED_T_NULL)
+    return fixed_null(ht, insert, is_new);
+  return fixed_find(ht, fixed_hash(v->u.i), v->u.i, insert, is_new);
+}
+
+/* Removes live id from the fixed layout (backward-shift, as below). */
+static void fixed_delete(EdHashTable *ht, uint32_t id) {
+  if (id == ht->null_id) {
+    ht->null_id = ED_HT_NONE;
+  } else {
+    uint32_t i = ht->pos_of[id];
+    assert(ht->fids[i] == id + 1);
+    uint32_t j = i;
+    for (;;) {
+      j = (j + 1) & ht->mask;
+      if (ht->fids[j] == 0) break;
+      uint32_t home = (uint32_t)fixed_hash(ht->fkeys[j]) & ht->mask;
+      if (cyclic_between(i, home, j)) continue;
+      ht->fids[i] = ht->fids[j];
+      ht->fkeys[i] = ht->fkeys[j];
+      ht->pos_of[ht->fids[i] - 1] = i;
+      i = j;
+    }
+    ht->fids[i] = 0;
+  }
+  ht->dead[id >> 6] |= (uint64_t)1 << (id & 63);
+  ht->live_bytes -= 8;
+}
+
+/* Writes key id of the fixed layout as value v. */
+static void fixed_key(const EdHashTable *ht, uint32_t id, EdValue *v) {
+  v->type = ht->types[0];
+  v->is_null = id == ht->null_id;
+  if (!v->is_null) v->u.i = ht->fkeys[ht->pos_of[id]];
+}
+
 /* ------------------------------------------------------------ public */
 
 EdHashTable *ed_ht_new(int nkeys, const EdType *types, bool nulls_equal) {
@@ -275,7 +448,12 @@ EdHashTable *ed_ht_new(int nkeys, const EdType *types, bool nulls_equal) {
   ht->nulls_equal = nulls_equal;
   ht->null_bytes = (nkeys + 7) / 8;
   ed_arena_init(&ht->keys, HT_ARENA_BLOCK);
-  grow_slots(ht);
+  ht->fixed = fixed_layout(nkeys, types);
+  ht->null_id = ED_HT_NONE;
+  if (ht->fixed)
+    fixed_grow(ht);
+  else
+    grow_slots(ht);
   return ht;
 }
 
@@ -286,12 +464,22 @@ void ed_ht_free(EdHashTable *ht) {
   free(ht->entries);
   free(ht->free_ids);
   free(ht->scratch);
+  free(ht->fkeys);
+  free(ht->fids);
+  free(ht->pos_of);
+  free(ht->dead);
   ed_arena_free(&ht->keys);
   free(ht);
 }
 
 void ed_ht_clear(EdHashTable *ht) {
-  memset(ht->slots, 0, ((size_t)ht->mask + 1) * sizeof *ht->slots);
+  if (ht->fixed) {
+    memset(ht->fids, 0, ((size_t)ht->mask + 1) * sizeof *ht->fids);
+    memset(ht->dead, 0, ((size_t)ht->ids_cap + 63) / 64 * sizeof *ht->dead);
+    ht->null_id = ED_HT_NONE;
+  } else {
+    memset(ht->slots, 0, ((size_t)ht->mask + 1) * sizeof *ht->slots);
+  }
   ht->nids = 0;
   ht->count = 0;
   ht->nfree = 0;
@@ -301,6 +489,16 @@ void ed_ht_clear(EdHashTable *ht) {
 
 void ed_ht_hash(const EdHashTable *ht, EdVector *const *keys,
                 const uint16_t *rows, int n, uint64_t *hashes) {
+  if (ht->fixed) {
+    const EdVector *v = keys[0];
+    const int64_t *data = (const int64_t *)v->data;
+    uint64_t hnull = hash_null(0);
+    for (int k = 0; k < n; k++) {
+      int p = rows ? rows[k] : k;
+      hashes[k] = ed_vec_valid(v, p) ? fixed_hash(data[p]) : hnull;
+    }
+    return;
+  }
   for (int k = 0; k < n; k++) hashes[k] = 0;
   for (int j = 0; j < ht->nkeys; j++) {
     const EdVector *v = keys[j];
@@ -343,6 +541,8 @@ static inline void prefetch_ahead(const EdHashTable *ht,
 int ed_ht_find_or_insert(EdHashTable *ht, EdVector *const *keys,
                          const uint16_t *rows, int n, const uint64_t *hashes,
                          uint32_t *ids, bool *is_new) {
+  if (ht->fixed)
+    return fixed_batch(ht, keys[0], rows, n, hashes, ids, is_new, true);
   int inserted = 0;
   for (int k = 0; k < n; k++) {
     prefetch_ahead(ht, hashes, k, n);
@@ -363,6 +563,10 @@ int ed_ht_find_or_insert(EdHashTable *ht, EdVector *const *keys,
 void ed_ht_lookup(EdHashTable *ht, EdVector *const *keys,
                   const uint16_t *rows, int n, const uint64_t *hashes,
                   uint32_t *ids) {
+  if (ht->fixed) {
+    fixed_batch(ht, keys[0], rows, n, hashes, ids, NULL, false);
+    return;
+  }
   uint32_t slot;
   for (int k = 0; k < n; k++) {
     prefetch_ahead(ht, hashes, k, n);
@@ -430,6 +634,11 @@ uint32_t ed_ht_insert_values(EdHashTable *ht, const EdValue *vals,
                              bool *is_new) {
   uint64_t h;
   bool fresh = false;
+  if (ht->fixed) {
+    uint32_t id = fixed_value(ht, &vals[0], true, &fresh);
+    if (is_new) *is_new = fresh;
+    return id;
+  }
   long len = encode_values(ht, vals, &h);
   uint32_t id = len < 0 ? ED_HT_NONE
                         : find_or_insert_scratch(ht, h, (uint32_t)len, &fresh);
@@ -438,6 +647,10 @@ uint32_t ed_ht_insert_values(EdHashTable *ht, const EdValue *vals,
 }
 
 uint32_t ed_ht_lookup_values(EdHashTable *ht, const EdValue *vals) {
+  if (ht->fixed) {
+    bool fresh;
+    return fixed_value(ht, &vals[0], false, &fresh);
+  }
   uint64_t h;
   uint32_t slot;
   long len = encode_values(ht, vals, &h);
@@ -445,13 +658,23 @@ uint32_t ed_ht_lookup_values(EdHashTable *ht, const EdValue *vals) {
                  : probe(ht, h, ht->scratch, (uint32_t)len, &slot);
 }
 
-/* Is slot k cyclically within (i, j]? */
-static inline bool cyclic_between(uint32_t i, uint32_t k, uint32_t j) {
-  return i <= j ? (i < k && k <= j) : (i < k || k <= j);
+/* Makes id available to a later insertion. */
+static void push_free_id(EdHashTable *ht, uint32_t id) {
+  if (ht->nfree == ht->free_cap) {
+    ht->free_cap = ht->free_cap ? ht->free_cap * 2 : 64;
+    ht->free_ids = ed_realloc(ht->free_ids, ht->free_cap * sizeof(uint32_t));
+  }
+  ht->free_ids[ht->nfree++] = id;
 }
 
 void ed_ht_delete(EdHashTable *ht, uint32_t id) {
   assert(ed_ht_live(ht, id));
+  if (ht->fixed) {
+    fixed_delete(ht, id);
+    ht->count--;
+    push_free_id(ht, id);
+    return;
+  }
   EdHtEntry *e = &ht->entries[id];
   uint32_t i = (uint32_t)e->hash & ht->mask;
   while (ht->slots[i] == 0 || slot_id(ht->slots[i]) != id) {
@@ -476,14 +699,11 @@ void ed_ht_delete(EdHashTable *ht, uint32_t id) {
   e->len = ED_HT_DEAD;
   e->key = NULL;
   ht->count--;
-  if (ht->nfree == ht->free_cap) {
-    ht->free_cap = ht->free_cap ? ht->free_cap * 2 : 64;
-    ht->free_ids = ed_realloc(ht->free_ids, ht->free_cap * sizeof(uint32_t));
-  }
-  ht->free_ids[ht->nfree++] = id;
+  push_free_id(ht, id);
 }
 
 void ed_ht_compact(EdHashTable *ht) {
+  if (ht->fixed) return;   /* keys live in arrays, never in the arena */
   EdArena fresh;
   ed_arena_init(&fresh, HT_ARENA_BLOCK);
   for (uint32_t id = 0; id < ht->nids; id++) {
@@ -516,6 +736,10 @@ static const uint8_t *get_value(const uint8_t *cur, EdType t, EdValue *v) {
 
 void ed_ht_key(const EdHashTable *ht, uint32_t id, EdValue *vals) {
   assert(ed_ht_live(ht, id));
+  if (ht->fixed) {
+    fixed_key(ht, id, &vals[0]);
+    return;
+  }
   const uint8_t *row = ht->entries[id].key;
   const uint8_t *cur = row + ht->null_bytes;
   for (int j = 0; j < ht->nkeys; j++) {
@@ -530,6 +754,21 @@ void ed_ht_key(const EdHashTable *ht, uint32_t id, EdValue *vals) {
 
 void ed_ht_gather(const EdHashTable *ht, const uint32_t *ids, int n,
                   EdBatch *dst, int dst_col, int dst_row) {
+  if (ht->fixed) {
+    EdVector *v = &dst->cols[dst_col];
+    for (int k = 0; k < n; k++) {
+      assert(ed_ht_live(ht, ids[k]));
+      int p = dst_row + k;
+      if (ids[k] == ht->null_id) {
+        ed_vec_set_null(v, p);
+        ED_VEC_I64(v)[p] = 0;
+      } else {
+        ed_vec_set_valid(v, p);
+        ED_VEC_I64(v)[p] = ht->fkeys[ht->pos_of[ids[k]]];
+      }
+    }
+    return;
+  }
   for (int k = 0; k < n; k++) {
     assert(ed_ht_live(ht, ids[k]));
     const uint8_t *row = ht->entries[ids[k]].key;
@@ -558,6 +797,11 @@ void ed_ht_gather(const EdHashTable *ht, const uint32_t *ids, int n,
 }
 
 size_t ed_ht_bytes(const EdHashTable *ht) {
+  if (ht->fixed)
+    return sizeof *ht + ((size_t)ht->mask + 1) * (8 + 4) +
+           (size_t)ht->ids_cap * 4 + ((size_t)ht->ids_cap + 63) / 64 * 8 +
+           (size_t)ht->free_cap * sizeof(uint32_t) + ht->scratch_cap +
+           ht->keys.reserved_bytes;
   return sizeof *ht + ((size_t)ht->mask + 1) * sizeof(uint64_t) +
          (size_t)ht->ids_cap * sizeof(EdHtEntry) +
          (size_t)ht->free_cap * sizeof(uint32_t) + ht->keys.reserved_bytes +

@@ -21,6 +21,13 @@
 ** any NULL key is never inserted and never found (equi-join keys), and gets
 ** the id ED_HT_NONE.
 **
+** A table keyed by one 8-byte integer (BIGINT, TIMESTAMP, INTERVAL), the
+** common case, uses a leaner layout: each slot holds the key itself next
+** to its id, so a probe that hits touches no other memory, and each id
+** knows its slot (for ed_ht_key / ed_ht_gather) instead of entries and an
+** arena holding the key.  The NULL key of such a table has its own id
+** outside the slots.
+**
 ** Ids are dense, starting at 0, assigned in order of first insertion.  A
 ** deleted key's id is recycled by a later insertion (reported as new, so the
 ** owner resets the state it keeps for that id).  Deleting leaves the key's
@@ -70,6 +77,13 @@ typedef struct EdHashTable {
   size_t dead_bytes;        /* bytes of deleted key rows still in keys */
   uint8_t *scratch;         /* one encoded probe row */
   size_t scratch_cap;
+  /* The one-integer-key layout (fixed): slots, entries and keys unused. */
+  bool fixed;
+  int64_t *fkeys;           /* key of each slot */
+  uint32_t *fids;           /* id + 1 of each slot, 0 empty */
+  uint32_t *pos_of;         /* slot of each id */
+  uint64_t *dead;           /* bitmap by id: deleted */
+  uint32_t null_id;         /* id of the NULL key, or ED_HT_NONE */
 } EdHashTable;
 
 /* Creates a table keyed by nkeys columns of the given types (types is
@@ -122,7 +136,9 @@ static inline uint32_t ed_ht_id_limit(const EdHashTable *ht) {
   return ht->nids;
 }
 static inline bool ed_ht_live(const EdHashTable *ht, uint32_t id) {
-  return id < ht->nids && ht->entries[id].len != ED_HT_DEAD;
+  if (id >= ht->nids) return false;
+  if (ht->fixed) return !((ht->dead[id >> 6] >> (id & 63)) & 1);
+  return ht->entries[id].len != ED_HT_DEAD;
 }
 static inline uint32_t ed_ht_count(const EdHashTable *ht) {
   return ht->count;

@@ -339,11 +339,120 @@ static void test_rowstore(void) {
   ed_rows_free(&rs);
 }
 
+/* A table keyed by one BIGINT (the layout with keys inline in the slots),
+** checked against a direct-mapped reference over keys 0..NK-1 and NULL:
+** batch inserts across growth, lookups, single-value forms and their
+** hashes, deletes with id reuse, and NULL with and without nulls_equal. */
+#define NK 3000
+static void test_single_bigint(bool nulls_equal) {
+  EdType t = ED_T_BIGINT;
+  EdHashTable *ht = ed_ht_new(1, &t, nulls_equal);
+  int64_t ref[NK + 1];                  /* key (NK = NULL) -> id, or -1 */
+  for (int i = 0; i <= NK; i++) ref[i] = -1;
+  EdVector v;
+  ed_vector_init(&v, ED_T_BIGINT);
+  EdVector *keys[1] = {&v};
+  uint64_t hashes[ED_BATCH_CAP];
+  uint32_t ids[ED_BATCH_CAP];
+  bool is_new[ED_BATCH_CAP];
+  int bad = 0, bad_new = 0;
+  for (int round = 0; round < 6; round++) {
+    int kk[ED_BATCH_CAP];
+    for (int r = 0; r < ED_BATCH_CAP; r++) {
+      int k = (int)(rnd() % (NK + 1));
+      kk[r] = k;
+      if (k == NK) ed_vec_set_null(&v, r);
+      else {
+        ed_vec_set_valid(&v, r);
+        ED_VEC_I64(&v)[r] = (int64_t)k * 7919 - 1000000;  /* spread, negative too */
+      }
+    }
+    ed_ht_hash(ht, keys, NULL, ED_BATCH_CAP, hashes);
+    ed_ht_find_or_insert(ht, keys, NULL, ED_BATCH_CAP, hashes, ids, is_new);
+    for (int r = 0; r < ED_BATCH_CAP; r++) {
+      int k = kk[r];
+      if (k == NK && !nulls_equal) {
+        bad += ids[r] != ED_HT_NONE;
+        continue;
+      }
+      bool expect_new = ref[k] < 0;
+      if (expect_new) ref[k] = ids[r];
+      bad += (int64_t)ids[r] != ref[k];
+      bad_new += is_new[r] != expect_new;
+    }
+  }
+  TAP_EQ_INT(bad, 0, nulls_equal ? "BIGINT key: ids match the reference (NULL a key)"
+                                 : "BIGINT key: ids match the reference (NULL never a key)");
+  TAP_EQ_INT(bad_new, 0, "BIGINT key: is_new exactly at first sight");
+  ed_vector_free(&v);
+  /* Keys read back, single-value lookups and hashes agree. */
+  int bad_key = 0, bad_hash = 0, live = 0;
+  for (int k = 0; k <= NK; k++) {
+    if (ref[k] < 0) continue;
+    live++;
+    EdValue val, got;
+    memset(&val, 0, sizeof val);
+    val.type = ED_T_BIGINT;
+    val.is_null = k == NK;
+    val.u.i = (int64_t)k * 7919 - 1000000;
+    ed_ht_key(ht, (uint32_t)ref[k], &got);
+    bad_key += got.is_null != val.is_null || (!got.is_null && got.u.i != val.u.i);
+    bad_key += ed_ht_lookup_values(ht, &val) != (uint32_t)ref[k];
+    ed_vector_init(&v, ED_T_BIGINT);
+    if (val.is_null) ed_vec_set_null(&v, 0);
+    else ED_VEC_I64(&v)[0] = val.u.i;
+    uint64_t h;
+    ed_ht_hash(ht, keys, NULL, 1, &h);
+    bad_hash += h != ed_ht_hash_values(ht, &val);
+    ed_vector_free(&v);
+  }
+  TAP_EQ_INT(bad_key, 0, "BIGINT key: ed_ht_key and lookup_values agree");
+  TAP_EQ_INT(bad_hash, 0, "BIGINT key: value hashes equal batch hashes");
+  TAP_EQ_INT(ed_ht_count(ht), live, "BIGINT key: count of live keys");
+  /* Delete every third key; the others keep their ids, deleted ones are
+  ** gone, and inserting them again gives live, distinct ids. */
+  int deleted = 0;
+  for (int k = 0; k <= NK; k += 3)
+    if (ref[k] >= 0) {
+      ed_ht_delete(ht, (uint32_t)ref[k]);
+      deleted++;
+    }
+  int bad_del = 0;
+  for (int k = 0; k <= NK; k++) {
+    if (ref[k] < 0) continue;
+    EdValue val;
+    memset(&val, 0, sizeof val);
+    val.type = ED_T_BIGINT;
+    val.is_null = k == NK;
+    val.u.i = (int64_t)k * 7919 - 1000000;
+    uint32_t id = ed_ht_lookup_values(ht, &val);
+    if (k % 3 == 0) {
+      bad_del += id != ED_HT_NONE;
+      bool nw = false;
+      uint32_t nid = ed_ht_insert_values(ht, &val, &nw);
+      bad_del += !nw || !ed_ht_live(ht, nid);
+      ref[k] = nid;
+    } else {
+      bad_del += id != (uint32_t)ref[k];
+    }
+  }
+  TAP_EQ_INT(bad_del, 0, "BIGINT key: delete, lookup and re-insert");
+  int bad_distinct = 0;
+  for (int a = 0; a <= NK; a++)
+    for (int b = a + 1; b <= NK && ref[a] >= 0; b++)
+      bad_distinct += ref[b] >= 0 && ref[a] == ref[b];
+  TAP_EQ_INT(bad_distinct, 0, "BIGINT key: distinct keys have distinct ids");
+  TAP_EQ_INT(ed_ht_count(ht), live, "BIGINT key: count after re-insert");
+  ed_ht_free(ht);
+}
+
 int main(void) {
   for (int x = 0; x < NX; x++) snprintf(strs[x], sizeof strs[x], "str%d", x);
   make_classes();
   test_find_or_insert();
   test_nulls_and_doubles();
   test_rowstore();
+  test_single_bigint(true);
+  test_single_bigint(false);
   return tap_done();
 }
