@@ -133,6 +133,8 @@ struct EdDecoder {
   EdType *types;            /* ncols */
   char **names;             /* ncols */
   size_t *name_len;         /* ncols */
+  uint64_t *name_word;      /* ncols: the first 8 bytes of the name,
+                               zero-padded (fast key matching) */
   int nin;                  /* input columns, in schema order */
   int *in_cols;
   bool *external;           /* ncols: not read from input */
@@ -155,6 +157,12 @@ struct EdDecoder {
   int key_hint_cap;
   char *scratch;            /* unescaped keys, number text, reasons */
   size_t scratch_cap;
+  /* The last timestamp of the form YYYY-MM-DDTHH:MM:SS.ffffffZ parsed:
+  ** its text up to the seconds and its value without the fraction, so
+  ** that the next one within the same second costs a compare. */
+  char ts_prefix[19];
+  int64_t ts_base;
+  bool ts_cached;
   /* The record being decoded. */
   int64_t rec_line;         /* line where it starts */
   bool rec_bad;

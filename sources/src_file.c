@@ -146,6 +146,7 @@ static int file_begin(EdStreamSource *s, int64_t max_rows, int64_t max_files,
   f->rd.pos = f->pos;
   f->rd.end = end;
   f->rd.lo = f->rd.hi = 0;
+  if (s->has_data) ed_src_feed_reuse(&f->rd, &sc);
   f->b_time = ed_src_now_us();
   return 0;
 }

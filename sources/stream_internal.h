@@ -70,6 +70,9 @@ typedef struct EdRecScan {
   int64_t data;             /* data records up to end */
   bool limited;             /* stopped at the limit: end follows the
                                limit-th data record */
+  int64_t buf_from;         /* ed_src_scan_fd: file offset of the bytes
+                               its buffer holds at the end */
+  size_t buf_len;           /* and how many (0: none) */
 } EdRecScan;
 
 /* Starts a scan where decoder d stands (between records). */
@@ -123,6 +126,11 @@ typedef struct EdFileFeed {
   char *buf;                /* ED_SRC_CHUNK bytes */
   size_t lo, hi;            /* read but not yet fed */
 } EdFileFeed;
+
+/* Lets f start from the bytes a scan of its file left in f->buf (the
+** buffer ed_src_scan_fd was given) when they begin at f->pos, so that a
+** batch that fits in one chunk is read from the file once. */
+void ed_src_feed_reuse(EdFileFeed *f, const EdRecScan *s);
 
 /* Feeds the range to d until it is consumed (returns 1) or out is full
 ** (returns 0); -1 with err set on a read or decoding failure. */

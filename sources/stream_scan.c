@@ -211,6 +211,7 @@ int ed_src_scan_fd(int fd, const char *path, int64_t from, int64_t to,
                    EdRecScan *s, int64_t limit, char *buf, size_t bufsz,
                    EdError *err) {
   int64_t off = from;
+  s->buf_len = 0;
   while (off < to) {
     size_t want = (size_t)(to - off) < bufsz ? (size_t)(to - off) : bufsz;
     ssize_t k = read_at(fd, buf, want, off);
@@ -222,10 +223,21 @@ int ed_src_scan_fd(int fd, const char *path, int64_t from, int64_t to,
       ** The scan then ends where the bytes did. */
       break;
     }
+    s->buf_from = off;
+    s->buf_len = (size_t)k;
     if (ed_recscan_feed(s, buf, (size_t)k, limit)) return 0;
     off += k;
   }
   return 0;
+}
+
+/* Takes the scanned chunk as the first read of the range. */
+void ed_src_feed_reuse(EdFileFeed *f, const EdRecScan *s) {
+  if (s->buf_len == 0 || s->buf_from != f->pos || f->pos >= f->end) return;
+  int64_t left = f->end - f->pos;
+  f->lo = 0;
+  f->hi = (int64_t)s->buf_len < left ? s->buf_len : (size_t)left;
+  f->pos += (int64_t)f->hi;
 }
 
 /* Feeds the range chunk by chunk; a chunk cut by a full batch is kept
