@@ -110,36 +110,11 @@ XB_FN X lit_iv(int64_t us) {
   return (X){e, "?"};
 }
 
-XB_FN const char *op_sql(int op) {
-  switch (op) {
-    case OP_ADD: return "+";
-    case OP_SUB: return "-";
-    case OP_MUL: return "*";
-    case OP_DIV: return "/";
-    case OP_MOD: return "%";
-    case OP_CONCAT: return "||";
-    case OP_EQ: return "=";
-    case OP_NE: return "<>";
-    case OP_LT: return "<";
-    case OP_LE: return "<=";
-    case OP_GT: return ">";
-    case OP_GE: return ">=";
-    case OP_IS: return "IS";
-    case OP_IS_NOT: return "IS NOT";
-    case OP_AND: return "AND";
-    case OP_OR: return "OR";
-    case OP_NOT: return "NOT";
-    case OP_NEG: return "-";
-    case OP_PLUS: return "+";
-    default: return "?";
-  }
-}
-
 XB_FN X bin(int op, EdType t, X a, X b) {
   EdExpr *e = xb_node(EXPR_OP, t, op, 2);
   e->args[0] = a.e;
   e->args[1] = b.e;
-  return (X){e, ed_arena_printf(&xb_arena, "(%s %s %s)", a.sql, op_sql(op), b.sql)};
+  return (X){e, ed_arena_printf(&xb_arena, "(%s %s %s)", a.sql, ed_ast_op_text(op), b.sql)};
 }
 
 XB_FN X cmp(int op, X a, X b) { return bin(op, ED_T_BOOL, a, b); }
@@ -147,7 +122,7 @@ XB_FN X cmp(int op, X a, X b) { return bin(op, ED_T_BOOL, a, b); }
 XB_FN X un(int op, EdType t, X a) {
   EdExpr *e = xb_node(EXPR_OP, t, op, 1);
   e->args[0] = a.e;
-  return (X){e, ed_arena_printf(&xb_arena, "(%s %s)", op_sql(op), a.sql)};
+  return (X){e, ed_arena_printf(&xb_arena, "(%s %s)", ed_ast_op_text(op), a.sql)};
 }
 
 /* name(args...): n arguments follow. */

@@ -99,31 +99,6 @@ static void gen(Buf *b, int depth) {
 
 /* ------------------------------------------- eddy's tree back to SQL */
 
-static const char *opsql(EdAstOp op) {
-  switch (op) {
-  case OP_ADD: return "+";
-  case OP_SUB: return "-";
-  case OP_MUL: return "*";
-  case OP_DIV: return "/";
-  case OP_MOD: return "%";
-  case OP_CONCAT: return "||";
-  case OP_EQ: return "=";
-  case OP_NE: return "<>";
-  case OP_LT: return "<";
-  case OP_LE: return "<=";
-  case OP_GT: return ">";
-  case OP_GE: return ">=";
-  case OP_IS: return "IS";
-  case OP_IS_NOT: return "IS NOT";
-  case OP_AND: return "AND";
-  case OP_OR: return "OR";
-  case OP_NOT: return "NOT";
-  case OP_NEG: return "-";
-  case OP_PLUS: return "+";
-  default: return "?";
-  }
-}
-
 static bool render(Buf *b, const EdAstExpr *e) {
   char tmp[64];
   bool ok = true;
@@ -143,14 +118,14 @@ static bool render(Buf *b, const EdAstExpr *e) {
     }
     break;
   case AST_UNARY:
-    put(b, opsql(e->op));
+    put(b, ed_ast_op_text(e->op));
     put(b, " ");
     ok = render(b, e->left);
     break;
   case AST_BINARY:
     ok = render(b, e->left);
     put(b, " ");
-    put(b, opsql(e->op));
+    put(b, ed_ast_op_text(e->op));
     put(b, " ");
     ok = ok && render(b, e->right);
     break;
