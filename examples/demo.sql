@@ -83,3 +83,26 @@ SELECT * FROM heavy_users;
 EXPLAIN
 SELECT page, count(*) AS views FROM events
 WHERE latency_ms > 100 GROUP BY page;
+
+.print
+.print -- the same file as a stream, read 10,000 rows per micro-batch: views per
+.print -- 2-hour window, each written once, when the watermark passes its end (APPEND)
+CREATE STREAM clicks (ts TIMESTAMP, user_id BIGINT, page VARCHAR, latency_ms DOUBLE,
+                      WATERMARK FOR ts AS ts - INTERVAL '1 minute')
+  WITH (connector = 'file', path = 'examples/events.csv', format = 'csv',
+        header = true, max_rows_per_trigger = 10000);
+SELECT window(ts, '2 hours') AS w, count(*) AS views,
+       round(avg(latency_ms), 1) AS avg_ms
+FROM clicks
+GROUP BY window(ts, '2 hours')
+EMIT APPEND;
+
+.print
+.print -- a memory stream: every INSERT is one micro-batch, and UPDATE mode
+.print -- prints the groups it changed
+CREATE STREAM taps (ts TIMESTAMP, button VARCHAR);
+SELECT button, count(*) AS taps FROM taps GROUP BY button EMIT UPDATE;
+.print -- batch 0
+INSERT INTO taps VALUES ('2024-03-01 09:00:01', 'buy'), ('2024-03-01 09:00:02', 'help');
+.print -- batch 1
+INSERT INTO taps VALUES ('2024-03-01 09:00:03', 'buy');

@@ -117,5 +117,12 @@ is "$ERR" "" "examples/demo.sql writes nothing to stderr"
 want=$("$SQLITE" -header -csv "$db" "SELECT page, count(*) AS views FROM events
   GROUP BY page ORDER BY views DESC, page LIMIT 5;" | csv_min)
 like "$(cat "$SCRATCH/demo.out")" "$want" "the demo's top pages are sqlite3's"
+# Its streaming part writes each 2-hour window once, as sqlite3 groups them.
+want=$("$SQLITE" -csv "$db" "SELECT datetime(b * 7200, 'unixepoch'),
+    datetime(b * 7200 + 7200, 'unixepoch'), count(*), round(avg(latency_ms), 1)
+  FROM (SELECT strftime('%s', ts) / 7200 AS b, latency_ms FROM events)
+  GROUP BY b ORDER BY b;" | csv_min)
+like "$(cat "$SCRATCH/demo.out")" "w_start,w_end,views,avg_ms
+$want" "the demo's stream windows are sqlite3's 2-hour groups"
 
 done_testing
