@@ -13,6 +13,7 @@
 
 #include "exec/batch.h"
 #include "planner/catalog.h"
+#include "tests/unit/file_helpers.h"
 
 /* Builds a schema from "name TYPE, name TYPE, ...". */
 static inline void mk_schema(EdSchema *s, const char *spec) {
@@ -101,32 +102,7 @@ static inline const char *tmp_dir(void) {
   return path;
 }
 
-static inline void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  if (!f) abort();
-  fputs(text, f);
-  fclose(f);
-}
 
-/* Whole content of a file, malloc'ed ("" when missing). */
-static inline char *read_file(const char *path) {
-  FILE *f = fopen(path, "r");
-  if (!f) return ed_strdup("");
-  char *buf = NULL;
-  size_t cap = 0;
-  ssize_t n = getdelim(&buf, &cap, '\0', f);
-  fclose(f);
-  if (n < 0) {
-    free(buf);
-    return ed_strdup("");
-  }
-  return buf;
-}
 
-static inline void rm_rf(const char *path) {
-  char cmd[256];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
-  if (system(cmd) != 0) fprintf(stderr, "# cannot remove %s\n", path);
-}
 
 #endif

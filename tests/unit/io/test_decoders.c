@@ -493,7 +493,7 @@ static void test_bad_records_path(void) {
   /* A path that cannot be a directory is an error. */
   char blocker[160];
   snprintf(blocker, sizeof blocker, "%s/file", dir);
-  write_file(blocker, "x");
+  put_file(blocker, "w", "x");
   o.bad_records_path = blocker;
   r = decode(&o, "id BIGINT", "{\"id\": \"x\"}\n");
   TAP_EQ_INT(r.rc, -1, "bad_records_path: unusable path fails");

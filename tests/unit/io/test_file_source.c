@@ -175,7 +175,7 @@ static void test_scan(const char *dir) {
   char path[256], errf[256], bad[256];
   snprintf(errf, sizeof errf, "%s/stderr.txt", dir);
   snprintf(path, sizeof path, "%s/clicks.csv", dir);
-  write_file(path,
+  put_file(path, "w",
              "user_id,page,latency\n"
              "1,/a,1.5\n"
              "x,/b,2\n"
@@ -236,13 +236,13 @@ static void test_scan(const char *dir) {
   snprintf(sub, sizeof sub, "%s/events", dir);
   mkdir(sub, 0755);
   snprintf(f, sizeof f, "%s/b.jsonl", sub);
-  write_file(f, "{\"id\": 3}\n{\"id\": 4}");
+  put_file(f, "w", "{\"id\": 3}\n{\"id\": 4}");
   snprintf(f, sizeof f, "%s/a.jsonl", sub);
-  write_file(f, "{\"id\": 1}\n{\"id\": 2}\n");
+  put_file(f, "w", "{\"id\": 1}\n{\"id\": 2}\n");
   snprintf(f, sizeof f, "%s/.hidden", sub);
-  write_file(f, "{\"id\": 99}\n");
+  put_file(f, "w", "{\"id\": 99}\n");
   snprintf(f, sizeof f, "%s/_SUCCESS", sub);
-  write_file(f, "");
+  put_file(f, "w", "");
   snprintf(f, sizeof f, "%s/nested", sub);
   mkdir(f, 0755);
   t = mk_table("id BIGINT", "path", sub, "format", "jsonl", NULL);
@@ -297,7 +297,7 @@ static void test_infer(const char *dir) {
   EdSchema s;
   EdError err;
   snprintf(path, sizeof path, "%s/infer.csv", dir);
-  write_file(path,
+  put_file(path, "w",
              "\xEF\xBB\xBFid,price,ts,flag,name,mixed,empty,\"q,uoted\",id\n"
              "1,2,2024-01-01 00:00:00,true,a,1,,x,1\n"
              "2,2.5,2024-01-01T00:00:01Z,FALSE,b,x,,y,2\n"
@@ -331,7 +331,7 @@ static void test_infer(const char *dir) {
   ed_schema_free(&s);
 
   snprintf(path, sizeof path, "%s/infer.jsonl", dir);
-  write_file(path,
+  put_file(path, "w",
              "{\"ts\": \"2024-01-01 00:00:00\", \"user\": 1, \"lat\": 1}\n"
              "not json\n"
              "{\"user\": 2, \"lat\": 2.5, \"tags\": [1], \"ok\": true, "
@@ -352,7 +352,7 @@ static void test_infer(const char *dir) {
   ed_schema_free(&s);
 
   snprintf(path, sizeof path, "%s/empty.csv", dir);
-  write_file(path, "");
+  put_file(path, "w", "");
   o.format = ED_IN_CSV;
   o.source_name = NULL;
   int rc = ed_infer_schema(path, &o, &s, &err);

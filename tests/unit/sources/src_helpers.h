@@ -20,6 +20,7 @@
 #include "exec/memtable.h"
 #include "planner/catalog.h"
 #include "sources/stream_source.h"
+#include "tests/unit/file_helpers.h"
 #include "tests/unit/tap.h"
 
 /* Text that grows. */
@@ -207,33 +208,8 @@ static inline char *path_in(const char *dir, const char *name) {
   return p;
 }
 
-static inline void put_file(const char *path, const char *mode,
-                            const char *text) {
-  FILE *f = fopen(path, mode);
-  if (!f) abort();
-  fputs(text, f);
-  fclose(f);
-}
 
-static inline char *slurp(const char *path) {
-  FILE *f = fopen(path, "r");
-  if (!f) return strdup("");
-  char *buf = NULL;
-  size_t cap = 0;
-  ssize_t n = getdelim(&buf, &cap, '\0', f);
-  fclose(f);
-  if (n < 0) {
-    free(buf);
-    return strdup("");
-  }
-  return buf;
-}
 
-static inline void rm_rf(const char *path) {
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
-  if (system(cmd) != 0) fprintf(stderr, "# cannot remove %s\n", path);
-}
 
 static inline int64_t now_us(void) {
   struct timespec ts;

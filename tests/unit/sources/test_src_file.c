@@ -276,7 +276,7 @@ static void test_modes(void) {
     TAP_EQ_INT(r.rc, 0, "DROPMALFORMED: no error");
     TAP_EQ_INT(s->stats.bad, 2, "DROPMALFORMED: drops counted");
     char *bf = path_in(bad_dir, "bad_records.jsonl");
-    char *kept = slurp(bf);
+    char *kept = read_file(bf);
     TAP_OK(strstr(kept, "\"line\": 3") && strstr(kept, "\"line\": 5") &&
                strstr(kept, "\"record\": \"zz,y\""),
            "DROPMALFORMED: bad_records_path keeps lines 3 and 5");
