@@ -12,12 +12,32 @@ script -qec true /dev/null >/dev/null 2>&1 </dev/null || skip_all "no pseudo-ter
 
 # shell_session ARGS: runs eddy ARGS on a terminal; its input is the output
 # of the function `typing`; the transcript (CRs removed) goes to $OUT.
+# Each session writes a transcript of its own, so that `await` in `typing`
+# never reads the previous session's.
+NSESSION=0
 shell_session() {
   local cmd
   printf -v cmd '%q ' "$EDDY" "$@"
-  typing | timeout 60 script -qec "$cmd" /dev/null >"$SCRATCH/.out" 2>&1
+  NSESSION=$((NSESSION + 1))
+  TRANSCRIPT=$SCRATCH/.out.$NSESSION
+  : >"$TRANSCRIPT"
+  typing | timeout 60 script -qec "$cmd" /dev/null >"$TRANSCRIPT" 2>&1
   RC=$?
-  OUT=$(tr -d '\r' <"$SCRATCH/.out")
+  OUT=$(tr -d '\r' <"$TRANSCRIPT")
+}
+
+# await TEXT [N]: in `typing`, waits until N lines (default 1) of the
+# transcript so far contain TEXT, for at most 20 seconds, so that keys are
+# typed only once the shell is where the test expects it (a busy machine
+# makes fixed sleeps race).  On time-out it goes on: the checks then fail
+# and show the transcript.
+await() {
+  local text=$1 n=${2:-1} end=$((SECONDS + 20))
+  while [ $SECONDS -lt $end ]; do
+    [ "$(tr -d '\r' <"$TRANSCRIPT" | grep -cF -- "$text")" -ge "$n" ] && return 0
+    sleep 0.05
+  done
+  echo "# timed out waiting for: $text (x$n)" >&2
 }
 
 cat > "$HOME/.eddyrc" <<'SQL'
@@ -26,15 +46,14 @@ CREATE TABLE from_rc (a BIGINT);
 SQL
 
 typing() {
-  sleep 0.3
+  await 'eddy> ' 1
   printf 'SELECT 1 +\n'
-  sleep 0.3
+  await '  ...> ' 1
   printf '  1 AS two;\n'
-  sleep 0.3
+  await 'eddy> ' 2
   printf '.tables\n'
-  sleep 0.3
+  await 'eddy> ' 3
   printf '.quit\n'
-  sleep 0.3
 }
 shell_session
 rc_is 0 "the shell exits 0 after .quit"
@@ -53,13 +72,12 @@ shell_session -n
 unlike "$OUT" "eddyrc was run" "-n skips ~/.eddyrc"
 
 typing() {
-  sleep 0.3
+  await 'eddy> ' 1
   printf 'SELECT * FROM nowhere;\n'
-  sleep 0.3
+  await 'eddy> ' 2
   printf 'SELECT 3 AS three;\n'
-  sleep 0.3
+  await 'eddy> ' 3
   printf '\004'
-  sleep 0.3
 }
 shell_session -n
 rc_is 0 "Ctrl-D leaves the shell with exit status 0"
@@ -67,15 +85,14 @@ like "$OUT" "Error: line 1, column 15: " "errors are shown in the shell"
 like "$OUT" "|    3|" "the shell goes on after an error"
 
 typing() {
-  sleep 0.3
+  await 'eddy> ' 1
   printf 'SELECT 99 AS x,\n'
-  sleep 0.5
+  await '  ...> ' 1
   printf '\003'
-  sleep 0.5
+  await 'eddy> ' 2
   printf 'SELECT 5 AS five;\n'
-  sleep 0.3
+  await 'eddy> ' 3
   printf '.quit\n'
-  sleep 0.3
 }
 shell_session -n
 like "$OUT" "|   5|" "after Ctrl-C the next statement runs on its own"
@@ -84,17 +101,17 @@ unlike "$OUT" "Error" "Ctrl-C drops the unfinished statement"
 # Ctrl-C while a statement runs stops it (a join of 50,000 x 50,000 rows
 # would take minutes).
 typing() {
-  sleep 0.3
+  await 'eddy> ' 1
   printf "CREATE TABLE ev WITH (connector = 'file', path = '%s', format = 'csv', header = true);\n" "$SRC/examples/events.csv"
-  sleep 0.3
+  await 'eddy> ' 2
   printf 'SELECT count(*) AS n FROM ev a, ev b WHERE a.latency_ms < b.latency_ms;\n'
-  sleep 1.5
+  await 'b.latency_ms;'
+  sleep 1
   printf '\003'
-  sleep 0.5
+  await 'eddy> ' 3
   printf 'SELECT 6 AS six;\n'
-  sleep 0.3
+  await 'eddy> ' 4
   printf '.quit\n'
-  sleep 0.3
 }
 SECONDS=0
 shell_session -n
@@ -106,19 +123,18 @@ like "$OUT" "|  6|" "the shell goes on after the interrupt"
 # each INSERT prints its batch; Ctrl-D ends the stream, which writes the
 # window still open (APPEND) before the shell leaves.
 typing() {
-  sleep 0.3
+  await 'eddy> ' 1
   printf "CREATE STREAM s (ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '5 seconds');\n"
-  sleep 0.3
+  await 'eddy> ' 2
   printf "SELECT ts, count(*) AS n FROM s GROUP BY ts;\n"
-  sleep 0.3
+  await 'eddy> ' 3
   printf "INSERT INTO s VALUES ('2024-01-01 10:00:01');\n"
-  sleep 0.3
+  await 'Batch: 0'
   printf "INSERT INTO s VALUES ('2024-01-01 10:00:07');\n"
-  sleep 0.3
+  await '|2024-01-01 10:00:01|  1|'
   printf 'SHOW QUERIES;\n'
-  sleep 0.3
+  await '|running|'
   printf '\004'
-  sleep 0.5
 }
 shell_session -n
 rc_is 0 "streaming in the shell: Ctrl-D leaves with exit status 0"
@@ -134,23 +150,24 @@ tap_result $((1 - $?)) "Ctrl-D ends the stream: the last group is written after 
 # prompt is back at once, Ctrl-C drops the line being typed only, and
 # .quit stops the query gracefully.
 typing() {
-  sleep 0.3
+  await 'eddy> ' 1
   printf "CREATE STREAM r WITH (connector = 'rate', rows_per_second = 10);\n"
-  sleep 0.3
+  await 'eddy> ' 2
   printf "SELECT value FROM r;\n"
+  await '|    0|'
+  printf "SELECT upper('back') AS msg;\n"
+  await '|BACK|'
+  printf 'SELECT 8 +'
   sleep 0.3
-  printf 'SELECT 7 AS seven;\n'
-  sleep 1.5
   printf '\003'
-  sleep 0.5
-  printf '.quit\n'
   sleep 0.3
+  printf '.quit\n'
 }
 SECONDS=0
 shell_session -n
 rc_is 0 "a background rate query: .quit exits 0"
 like "$OUT" "|    0|" "a rate query prints its rows in the shell"
-like "$OUT" "|    7|" "the prompt is back while it runs: the next statement runs"
+like "$OUT" "|BACK|" "the prompt is back while it runs: the next statement runs"
 [ "$SECONDS" -lt 30 ] && tap_result 1 ".quit stops it promptly" || tap_result 0 ".quit stops it promptly"
 
 done_testing
