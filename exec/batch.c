@@ -45,17 +45,17 @@ static size_t data_bytes(EdType t) {
 
 EdBatch *ed_batch_new(int ncols, const EdType *types) {
   assert(ncols >= 0);
-  size_t size = ALIGN16(sizeof(EdBatch)) +
-                ALIGN16(sizeof(EdVector) * (size_t)ncols) +
+  size_t size = ALIGN16(sizeof(EdVector) * (size_t)ncols) +
                 ALIGN16(sizeof(uint16_t) * ED_BATCH_CAP) +
                 ALIGN16(sizeof(uint8_t) * ED_BATCH_CAP);
   for (int c = 0; c < ncols; c++) size += VALIDITY_BYTES + data_bytes(types[c]);
   /* Zeroed: values under NULL slots are read (never used) by branch-free
-  ** kernels, and must not be uninitialized memory. */
+  ** kernels, and must not be uninitialized memory.  The struct is apart
+  ** from its storage, so that ed_batch_swap can trade storage between two
+  ** structs. */
   char *p = ed_calloc(1, size);   /* malloc aligns to 16 on our targets */
-  EdBatch *b = (EdBatch *)p;
-  memset(b, 0, sizeof *b);
-  p += ALIGN16(sizeof(EdBatch));
+  EdBatch *b = ed_calloc(1, sizeof *b);
+  b->storage = p;
   b->ncols = ncols;
   b->cols = (EdVector *)p;
   p += ALIGN16(sizeof(EdVector) * (size_t)ncols);
@@ -95,7 +95,15 @@ const char *ed_row_op_name(EdRowOp op) {
 void ed_batch_free(EdBatch *b) {
   if (!b) return;
   ed_arena_free(&b->arena);
+  free(b->storage);
   free(b);
+}
+
+void ed_batch_swap(EdBatch *a, EdBatch *b) {
+  assert(a->ncols == b->ncols);
+  EdBatch t = *a;
+  *a = *b;
+  *b = t;
 }
 
 void ed_vector_init(EdVector *v, EdType t) {

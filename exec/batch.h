@@ -56,6 +56,7 @@ typedef struct EdBatch {
                            op with it. */
   uint8_t *ops_buf;     /* storage for ops, ED_BATCH_CAP entries */
   EdArena arena;        /* string bytes produced into this batch */
+  void *storage;        /* the one block holding vectors and buffers */
 } EdBatch;
 
 /* Typed views of a vector's data. */
@@ -92,6 +93,10 @@ EdBatch *ed_batch_new(int ncols, const EdType *types);
 void ed_batch_reset(EdBatch *b);
 
 void ed_batch_free(EdBatch *b);
+
+/* Exchanges the contents (rows, storage, arena) of two batches with the
+** same column types: a decoded batch changes hands without a copy. */
+void ed_batch_swap(EdBatch *a, EdBatch *b);
 
 /* Allocates a standalone vector of type t with ED_BATCH_CAP entries, all
 ** valid; ed_vector_free releases its arrays (not v itself). */

@@ -196,12 +196,21 @@ static void wire_streams(EdStreamQuery *q) {
   t->sink->stream_inputs = 1;
 }
 
-/* Opens the source of every stream scan. */
-static int open_sources(EdStreamQuery *q, EdError *err) {
+/* Opens the source of every stream scan, telling it which columns the
+** plan (rooted at root) reads.  The watermark column counts as read when
+** some state waits on the watermark; otherwise event time only feeds the
+** progress report, which goes without it when the source skips the
+** column. */
+static int open_sources(EdStreamQuery *q, const EdPlan *root, EdError *err) {
   for (int i = 0; i < q->nins; i++) {
     StreamIn *in = &q->ins[i];
     const EdTable *t = in->plan->table;
-    in->src = ed_stream_source_open(t, err);
+    int nscan = in->plan->schema.ncols;
+    bool *read = ed_arena_alloc(&q->arena, sizeof(bool) * (size_t)(nscan + 1));
+    ed_plan_scan_columns(root, in->plan, read);
+    int wm = in->plan->wm_col;
+    if (wm >= 0 && wm < nscan && q->wm_state) read[wm] = true;
+    in->src = ed_stream_source_open_cols(t, read, err);
     if (!in->src) return -1;
     int ncols = t->schema.ncols;
     if (ncols != in->plan->schema.ncols)
@@ -213,7 +222,9 @@ static int open_sources(EdStreamQuery *q, EdError *err) {
     for (int c = 0; c < ncols; c++) types[c] = t->schema.cols[c].type;
     in->batch = ed_batch_new(ncols, types);
     free(types);
-    in->wm_col = in->plan->wm_col;
+    in->wm_col = wm >= 0 && wm < nscan && !read[wm] && in->src->pruned
+                     ? -1
+                     : wm;
     in->wm_delay = in->plan->wm_delay_us;
     if (in->wm_col >= ncols ||
         (in->wm_col >= 0 && t->schema.cols[in->wm_col].type !=
@@ -322,7 +333,7 @@ EdStreamQuery *ed_stream_query_new(const EdPlan *physical,
   }
   wire_streams(q);
   scan_aggregates(q, physical);
-  if (open_sources(q, err) < 0) {
+  if (open_sources(q, physical, err) < 0) {
     ed_stream_query_free(q);
     return NULL;
   }

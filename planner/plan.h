@@ -277,6 +277,14 @@ int ed_plan_query_stream(EdCatalog *cat, const EdAstQuery *q,
 int ed_bind_constant(const EdAstExpr *e, EdType want, EdArena *arena,
                      EdValue *out, EdError *err);
 
+/* Sets used[i] (for i < scan->schema.ncols) when the plan rooted at root
+** reads output column i of its node scan: every column the root outputs
+** is taken as read, and each node adds what its expressions reference.
+** Nodes that compare whole rows (DISTINCT, set operations) read all their
+** input.  Sources use it to skip converting the columns nobody reads. */
+void ed_plan_scan_columns(const EdPlan *root, const EdPlan *scan,
+                          bool *used);
+
 /* Renders a plan tree as indented text, one node per line, e.g.
 **     HashAggregate keys=[page] aggs=[count(*), avg(latency_ms)]
 **       Filter (latency_ms > 100)

@@ -304,6 +304,8 @@ EdRecResult ed_csv_record(EdDecoder *d, const char *p, size_t n, bool final,
     if (f->garbage) {
       ed_dec_bad(d, "field \"%s\": text after the closing quote",
                  d->names[c]);
+    } else if (d->skip[c]) {
+      continue;
     } else if (f->len > 0) {
       ed_dec_put_text(d, out, c, f->ptr, f->len,
                       f->escapes ? ED_TXT_CSV_ESC : ED_TXT_PLAIN);

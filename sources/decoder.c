@@ -94,6 +94,7 @@ EdDecoder *ed_decoder_new(const EdDecodeOpts *opts, const EdSchema *schema,
   d->name_word = ed_calloc((size_t)d->ncols + 1, sizeof(uint64_t));
   d->in_cols = ed_calloc((size_t)d->ncols + 1, sizeof(int));
   d->external = ed_calloc((size_t)d->ncols + 1, sizeof(bool));
+  d->skip = ed_calloc((size_t)d->ncols + 1, sizeof(bool));
   if (setup_columns(d, schema, external, err)) {
     ed_decoder_free(d);
     return NULL;
@@ -102,6 +103,20 @@ EdDecoder *ed_decoder_new(const EdDecodeOpts *opts, const EdSchema *schema,
   d->fields = ed_calloc((size_t)d->fields_cap, sizeof(EdCsvField));
   ed_decoder_reset(d, NULL);
   return d;
+}
+
+/* A decoder like d, at the start of an input (see decoder.h). */
+EdDecoder *ed_decoder_clone(const EdDecoder *d) {
+  EdColumn cols[d->ncols > 0 ? d->ncols : 1];
+  for (int c = 0; c < d->ncols; c++)
+    cols[c] = (EdColumn){d->names[c], d->types[c], NULL};
+  EdSchema schema = {d->ncols, cols};
+  EdError err;
+  ed_error_clear(&err);
+  EdDecoder *n = ed_decoder_new(&d->opts, &schema, d->external, &err);
+  assert(n != NULL);
+  memcpy(n->skip, d->skip, (size_t)d->ncols * sizeof(bool));
+  return n;
 }
 
 /* Frees the decoder and closes its bad records file. */
@@ -114,6 +129,7 @@ void ed_decoder_free(EdDecoder *d) {
   free(d->types);
   free(d->in_cols);
   free(d->external);
+  free(d->skip);
   free(d->fields);
   free(d->key_hint);
   free(d->scratch);
@@ -123,6 +139,31 @@ void ed_decoder_free(EdDecoder *d) {
   free((char *)d->opts.bad_records_path);
   free((char *)d->opts.source_name);
   free(d);
+}
+
+/* Skips converting the columns nobody reads, where that is invisible
+** (see decoder.h). */
+int ed_decoder_prune(EdDecoder *d, const bool *read) {
+  bool may = d->opts.mode == ED_BAD_PERMISSIVE && d->corrupt_col < 0 &&
+             !(d->opts.bad_records_path && d->opts.bad_records_path[0]) &&
+             d->opts.format != ED_IN_TEXT;
+  int n = 0;
+  for (int c = 0; c < d->ncols; c++) {
+    d->skip[c] = may && read && !read[c] && !d->external[c];
+    n += d->skip[c];
+  }
+  return n;
+}
+
+bool ed_decode_prunable(const EdDecodeOpts *o, const EdSchema *schema) {
+  if (o->mode != ED_BAD_PERMISSIVE || o->format == ED_IN_TEXT ||
+      (o->bad_records_path && o->bad_records_path[0]))
+    return false;
+  for (int c = 0; c < schema->ncols; c++)
+    if (schema->cols[c].name &&
+        strcasecmp(schema->cols[c].name, "_corrupt_record") == 0)
+      return false;
+  return true;
 }
 
 /* Starts a new input (see decoder.h). */

@@ -60,6 +60,27 @@ EdDecoder *ed_decoder_new(const EdDecodeOpts *opts, const EdSchema *schema,
                           const bool *external, EdError *err);
 void ed_decoder_free(EdDecoder *d);
 
+/* A new decoder with d's options, schema, external and skipped columns,
+** at the start of an input (for decoding parts of one input on several
+** threads).  Never fails: d's settings were checked when it was made. */
+EdDecoder *ed_decoder_clone(const EdDecoder *d);
+
+/* Tells the decoder which columns the reader looks at (read[c] for each
+** schema column; NULL: all).  The other input columns are still found in
+** each record (CSV field counts and JSON syntax are checked as before)
+** but not converted: they stay NULL.  This only happens in PERMISSIVE
+** mode without a _corrupt_record column or bad_records_path, where a
+** malformed value in a column nobody reads changes nothing but the count
+** of malformed records (as Spark's CSV column pruning); in the other
+** modes, where a malformed value drops the row, stops the query or is
+** written out, every column is converted.  Returns the number of columns
+** skipped. */
+int ed_decoder_prune(EdDecoder *d, const bool *read);
+
+/* Whether decoders of these options and schema skip the columns nobody
+** reads (the rule ed_decoder_prune applies). */
+bool ed_decode_prunable(const EdDecodeOpts *o, const EdSchema *schema);
+
 /* Decodes the complete records of buf[0..n) into out, from row
 ** out->nrows on.  Returns the number of bytes taken: n, unless out became
 ** full first (the caller pushes out, resets it, and feeds the rest).  The
@@ -138,6 +159,8 @@ struct EdDecoder {
   int nin;                  /* input columns, in schema order */
   int *in_cols;
   bool *external;           /* ncols: not read from input */
+  bool *skip;               /* ncols: found in the input but not
+                               converted (ed_decoder_prune) */
   int corrupt_col;          /* _corrupt_record, or -1 */
   int text_col;             /* text format target column */
   EdDecodeStats stats;

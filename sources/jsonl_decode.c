@@ -505,6 +505,7 @@ static bool parse_object(EdDecoder *d, EdBatch *out, Lex *x) {
         kb = s;
       }
       int c = match_key(d, kpos, kb, kn, kesc ? kb : x->end);
+      if (c >= 0 && d->skip[c]) c = -1;
       skip_ws(x);
       if (x->p >= x->end || *x->p != ':') return fail(x, x->p, "':' expected");
       x->p++;

@@ -39,6 +39,10 @@ typedef struct EdSrcConf {
   int64_t rows_per_second;   /* rate */
   int fd;                    /* stdin */
   EdDecodeOpts dec;          /* decoding options (format as resolved) */
+  const bool *read;          /* columns the query reads (NULL: all); the
+                                decoders skip converting the others
+                                (ed_decoder_prune); owned by the caller
+                                of ed_stream_source_open_cols */
 } EdSrcConf;
 
 /* Validates and parses the options of a stream (see ed_stream_prepare for
@@ -104,6 +108,9 @@ EdDecoder *ed_src_decoder(const EdSrcConf *c, const EdDecodeOpts *o,
 /* Feeds buf[0..n) to d, appending rows to out, and sets the arrival
 ** column (when >= 0) of the new rows to arrival.  Returns the bytes taken
 ** (fewer than n when out filled up) or -1 with err set. */
+/* Sets the arrival column col of rows [from, out->nrows) to t. */
+void ed_src_fill_arrival(EdBatch *out, int col, int from, int64_t t);
+
 long ed_src_feed(EdDecoder *d, const char *buf, size_t n, EdBatch *out,
                  int arrival_col, int64_t arrival, EdError *err);
 

@@ -163,11 +163,13 @@ EdDecoder *ed_src_decoder(const EdSrcConf *c, const EdDecodeOpts *o,
     ext[a] = true;
     *arrival_col = a;
   }
-  return ed_decoder_new(o, schema, ext, err);
+  EdDecoder *d = ed_decoder_new(o, schema, ext, err);
+  if (d && c->read) ed_decoder_prune(d, c->read);
+  return d;
 }
 
 /* Sets the arrival column of rows [from, out->nrows). */
-static void fill_arrival(EdBatch *out, int col, int from, int64_t t) {
+void ed_src_fill_arrival(EdBatch *out, int col, int from, int64_t t) {
   EdVector *v = &out->cols[col];
   for (int i = from; i < out->nrows; i++) {
     ED_VEC_I64(v)[i] = t;
@@ -180,7 +182,7 @@ long ed_src_feed(EdDecoder *d, const char *buf, size_t n, EdBatch *out,
                  int arrival_col, int64_t arrival, EdError *err) {
   int before = out->nrows;
   long k = ed_decoder_feed(d, buf, n, out, err);
-  if (arrival_col >= 0) fill_arrival(out, arrival_col, before, arrival);
+  if (arrival_col >= 0) ed_src_fill_arrival(out, arrival_col, before, arrival);
   return k;
 }
 
@@ -189,7 +191,7 @@ int ed_src_flush(EdDecoder *d, EdBatch *out, int arrival_col,
                  int64_t arrival, EdError *err) {
   int before = out->nrows;
   int rc = ed_decoder_flush(d, out, err);
-  if (arrival_col >= 0) fill_arrival(out, arrival_col, before, arrival);
+  if (arrival_col >= 0) ed_src_fill_arrival(out, arrival_col, before, arrival);
   return rc;
 }
 

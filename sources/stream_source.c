@@ -496,6 +496,11 @@ int ed_schema_parse_text(const char *text, EdSchema *out, EdError *err) {
 /* ------------------------------------------------------------ opening */
 
 EdStreamSource *ed_stream_source_open(const EdTable *t, EdError *err) {
+  return ed_stream_source_open_cols(t, NULL, err);
+}
+
+EdStreamSource *ed_stream_source_open_cols(const EdTable *t, const bool *read,
+                                           EdError *err) {
   if (ed_nexmark_is(t->connector)) return ed_nexmark_open(t, err);
   EdSrcConf c;
   int bad;
@@ -503,18 +508,25 @@ EdStreamSource *ed_stream_source_open(const EdTable *t, EdError *err) {
     err->kind = ED_ERR_EXEC;
     return NULL;
   }
+  c.read = read;
   if (!c.path && c.kind != SRC_FILE) c.dec.source_name = t->name;
+  EdStreamSource *s;
   switch (c.kind) {
     case SRC_MEMORY: return ed_src_memory_open(t, &c, err);
-    case SRC_STDIN: return ed_src_stdin_open(t, &c, err);
-    case SRC_FILE: return ed_src_file_open(t, &c, err);
-    case SRC_DIRECTORY: return ed_src_directory_open(t, &c, err);
-    case SRC_SOCKET: return ed_src_socket_open(t, &c, err);
     case SRC_RATE: return ed_src_rate_open(t, &c, err);
+    case SRC_STDIN: s = ed_src_stdin_open(t, &c, err); break;
+    case SRC_FILE: s = ed_src_file_open(t, &c, err); break;
+    case SRC_DIRECTORY: s = ed_src_directory_open(t, &c, err); break;
+    case SRC_SOCKET: s = ed_src_socket_open(t, &c, err); break;
+    default:
+      ed_error_set(err, ED_ERR_EXEC, NULL, "unknown connector \"%s\"",
+                   t->connector);
+      return NULL;
   }
-  ed_error_set(err, ED_ERR_EXEC, NULL, "unknown connector \"%s\"",
-               t->connector);
-  return NULL;
+  /* The decoding sources skip the columns nobody reads when their
+  ** options allow it (ed_decode_prunable). */
+  if (s) s->pruned = read && ed_decode_prunable(&c.dec, &t->schema);
+  return s;
 }
 
 /* The malformed-records warning, worded as the file scan words it. */

@@ -61,6 +61,8 @@ struct EdStreamSource {
   int64_t max_rows_per_trigger;
   int64_t max_files_per_trigger;
   EdBadMode bad_mode;       /* decoding sources: what malformed records do */
+  bool pruned;              /* the columns the query does not read stay
+                               NULL (ed_stream_source_open_cols) */
   const char *bad_file;     /* bad_records.jsonl written so far, or NULL
                                (owned by the source) */
 };
@@ -73,6 +75,13 @@ struct EdStreamSource {
 ** are errors that name the option and the accepted values.  Returns NULL
 ** with err set on failure. */
 EdStreamSource *ed_stream_source_open(const EdTable *t, EdError *err);
+
+/* As ed_stream_source_open, for a query that reads only the columns
+** flagged in read (NULL: all; the array must outlive the source): a
+** decoding source may leave the other columns NULL instead of converting
+** them (see ed_decoder_prune for when it does). */
+EdStreamSource *ed_stream_source_open_cols(const EdTable *t, const bool *read,
+                                           EdError *err);
 
 /* Memory streams: rows inserted with INSERT INTO are appended to the
 ** stream's memtable; a memory source reads from its own position in it,
