@@ -538,11 +538,58 @@ static inline void prefetch_ahead(const EdHashTable *ht,
   }
 }
 
+/* Finds the one-VARCHAR key str (not NULL) without encoding it: its
+** encoded form is one null byte, the 4-byte length, then the bytes, so an
+** entry of the same hash and length holds it when the bytes after the
+** first five match.  Returns its id or ED_HT_NONE. */
+static uint32_t probe_str(const EdHashTable *ht, uint64_t hash, EdStr str) {
+  uint32_t tag = (uint32_t)(hash >> 32);
+  uint32_t len = 5 + str.len;
+  for (uint32_t i = (uint32_t)hash & ht->mask;; i = (i + 1) & ht->mask) {
+    uint64_t s = ht->slots[i];
+    if (s == 0) return ED_HT_NONE;
+    if ((uint32_t)(s >> 32) != tag) continue;
+    const EdHtEntry *e = &ht->entries[slot_id(s)];
+    if (e->hash != hash || e->len != len) continue;
+    const uint8_t *k = len <= ED_HT_HEAD ? e->head : e->key;
+    if (str.len == 0 || memcmp(k + 5, str.ptr, str.len) == 0)
+      return slot_id(s);
+  }
+}
+
+/* Batch find-or-insert for a table keyed by one VARCHAR: hits are found
+** by comparing the string itself; only new keys and NULLs are encoded. */
+static int str_batch(EdHashTable *ht, EdVector *const *keys,
+                     const uint16_t *rows, int n, const uint64_t *hashes,
+                     uint32_t *ids, bool *is_new) {
+  const EdVector *v = keys[0];
+  const EdStr *strs = ED_VEC_STR(v);
+  int inserted = 0;
+  for (int k = 0; k < n; k++) {
+    prefetch_ahead(ht, hashes, k, n);
+    int p = rows ? rows[k] : k;
+    uint32_t id = ED_HT_NONE;
+    if (ed_vec_valid(v, p)) id = probe_str(ht, hashes[k], strs[p]);
+    bool fresh = false;
+    if (id == ED_HT_NONE) {
+      long len = encode_row(ht, keys, p);
+      if (len >= 0)
+        id = find_or_insert_scratch(ht, hashes[k], (uint32_t)len, &fresh);
+      inserted += fresh;
+    }
+    ids[k] = id;
+    if (is_new) is_new[k] = fresh;
+  }
+  return inserted;
+}
+
 int ed_ht_find_or_insert(EdHashTable *ht, EdVector *const *keys,
                          const uint16_t *rows, int n, const uint64_t *hashes,
                          uint32_t *ids, bool *is_new) {
   if (ht->fixed)
     return fixed_batch(ht, keys[0], rows, n, hashes, ids, is_new, true);
+  if (ht->nkeys == 1 && ht->types[0] == ED_T_VARCHAR)
+    return str_batch(ht, keys, rows, n, hashes, ids, is_new);
   int inserted = 0;
   for (int k = 0; k < n; k++) {
     prefetch_ahead(ht, hashes, k, n);
