@@ -359,7 +359,7 @@ int ed_dec_parse_bigint(const char *p, size_t n, int64_t *out) {
   return 0;
 }
 
-static const double pow10_exact[] = {
+const double ed_pow10_exact[23] = {
     1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
@@ -389,7 +389,7 @@ int ed_dec_parse_double(const char *p, size_t n, double *out) {
     }
     if (q == e && ni + nf > 0 && ni + nf <= 19 &&
         m <= ((uint64_t)1 << 53)) {
-      double v = nf ? (double)m / pow10_exact[nf] : (double)m;
+      double v = nf ? (double)m / ed_pow10_exact[nf] : (double)m;
       *out = neg ? -v : v;
       return 0;
     }
@@ -438,7 +438,7 @@ int ed_dec_parse_double(const char *p, size_t n, double *out) {
   exp10 -= frac;
   if (exact && m <= ((uint64_t)1 << 53) && exp10 >= -22 && exp10 <= 22) {
     double v = (double)m;
-    v = exp10 < 0 ? v / pow10_exact[-exp10] : v * pow10_exact[exp10];
+    v = exp10 < 0 ? v / ed_pow10_exact[-exp10] : v * ed_pow10_exact[exp10];
     *out = neg ? -v : v;
     return 0;
   }

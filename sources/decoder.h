@@ -285,6 +285,10 @@ int ed_dec_row_end(EdDecoder *d, EdBatch *out, const char *raw,
 ** (surrounding blanks allowed).  Return 0 on success, -1 otherwise. */
 int ed_dec_parse_bigint(const char *p, size_t n, int64_t *out);
 int ed_dec_parse_double(const char *p, size_t n, double *out);
+
+/* 10^0 .. 10^22, each exactly a double: a decimal m / 10^k with m <= 2^53
+** is then correctly rounded. */
+extern const double ed_pow10_exact[23];
 int ed_dec_parse_bool(const char *p, size_t n, bool *out);
 
 /* Grows d->scratch to at least n bytes and returns it. */
