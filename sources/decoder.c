@@ -40,6 +40,8 @@ static int setup_columns(EdDecoder *d, const EdSchema *schema,
     d->types[c] = col->type;
     d->names[c] = ed_strdup(col->name ? col->name : "");
     d->name_len[c] = strlen(d->names[c]);
+    if (d->name_len[c] >= 8 && d->name_len[c] <= 16)
+      memcpy(&d->name_tail[c], d->names[c] + d->name_len[c] - 8, 8);
     memcpy(&d->name_word[c], d->names[c],
            d->name_len[c] < 8 ? d->name_len[c] : 8);
     d->external[c] = external && external[c];
@@ -92,6 +94,7 @@ EdDecoder *ed_decoder_new(const EdDecodeOpts *opts, const EdSchema *schema,
   d->names = ed_calloc((size_t)d->ncols + 1, sizeof(char *));
   d->name_len = ed_calloc((size_t)d->ncols + 1, sizeof(size_t));
   d->name_word = ed_calloc((size_t)d->ncols + 1, sizeof(uint64_t));
+  d->name_tail = ed_calloc((size_t)d->ncols + 1, sizeof(uint64_t));
   d->in_cols = ed_calloc((size_t)d->ncols + 1, sizeof(int));
   d->external = ed_calloc((size_t)d->ncols + 1, sizeof(bool));
   d->skip = ed_calloc((size_t)d->ncols + 1, sizeof(bool));
@@ -126,6 +129,7 @@ void ed_decoder_free(EdDecoder *d) {
   free(d->names);
   free(d->name_len);
   free(d->name_word);
+  free(d->name_tail);
   free(d->types);
   free(d->in_cols);
   free(d->external);

@@ -154,6 +154,8 @@ struct EdDecoder {
   EdType *types;            /* ncols */
   char **names;             /* ncols */
   size_t *name_len;         /* ncols */
+  uint64_t *name_tail;      /* ncols: the last 8 bytes of a name of 8 to
+                               16 bytes (keys compared as two words) */
   uint64_t *name_word;      /* ncols: the first 8 bytes of the name,
                                zero-padded (fast key matching) */
   int nin;                  /* input columns, in schema order */

@@ -45,8 +45,10 @@ static bool fail(Lex *x, const char *at, const char *msg) {
   return false;
 }
 
-static void skip_ws(Lex *x) {
-  while (x->p < x->end &&
+/* Skips blanks.  Compact JSON has none between tokens, so one compare
+** settles the common case. */
+static inline void skip_ws(Lex *x) {
+  while (x->p < x->end && (unsigned char)*x->p <= ' ' &&
          (*x->p == ' ' || *x->p == '\t' || *x->p == '\r' || *x->p == '\n'))
     x->p++;
 }
@@ -360,6 +362,12 @@ static int match_key(EdDecoder *d, int kpos, const char *k, size_t n,
       if (n < 8) w &= n ? ~(uint64_t)0 << (8 * (8 - n)) : 0;
 #endif
       if (w == d->name_word[h]) return h;
+    } else if (n >= 8 && n <= 16) {
+      /* Two words: the first eight bytes and the last eight. */
+      uint64_t w1, w2;
+      memcpy(&w1, k, 8);
+      memcpy(&w2, k + n - 8, 8);
+      if (w1 == d->name_word[h] && w2 == d->name_tail[h]) return h;
     } else if (same_bytes(d->names[h], k, n)) {
       return h;
     }
@@ -529,8 +537,10 @@ static bool parse_object(EdDecoder *d, EdBatch *out, Lex *x) {
   if (x->p < x->end && *x->p == '}') {
     x->p++;
   } else {
+    /* Each token is first looked for right where the previous ended
+    ** (compact JSON), and blanks are skipped only when it is not there. */
     for (int kpos = 0;; kpos++) {
-      skip_ws(x);
+      if (x->p < x->end && *x->p != '"') skip_ws(x);
       const char *kb;
       size_t kn;
       bool kesc;
@@ -544,13 +554,13 @@ static bool parse_object(EdDecoder *d, EdBatch *out, Lex *x) {
       }
       int c = match_key(d, kpos, kb, kn, kesc ? kb : x->end);
       if (c >= 0 && d->skip[c]) c = -1;
-      skip_ws(x);
+      if (x->p < x->end && *x->p != ':') skip_ws(x);
       if (x->p >= x->end || *x->p != ':') return fail(x, x->p, "':' expected");
       x->p++;
-      skip_ws(x);
+      if (x->p < x->end && (unsigned char)*x->p <= ' ') skip_ws(x);
       if (x->p >= x->end) return fail(x, x->p, "value expected");
       if (!put_value(d, out, x, c)) return false;
-      skip_ws(x);
+      if (x->p < x->end && *x->p != ',' && *x->p != '}') skip_ws(x);
       if (x->p < x->end && *x->p == ',') {
         x->p++;
         continue;
