@@ -282,10 +282,23 @@ static void keep_tail(EdDecoder *d, const char *p, size_t n) {
   d->carrying = true;
 }
 
+/* Makes every column NULL in rows [out->nrows, ED_BATCH_CAP), a word at a
+** time, so that a record only marks the fields it sets. */
+static void clear_rows(EdDecoder *d, EdBatch *out) {
+  int from = out->nrows, w = from >> 6;
+  uint64_t keep = (from & 63) ? ((uint64_t)1 << (from & 63)) - 1 : 0;
+  for (int c = 0; c < d->ncols; c++) {
+    uint64_t *v = out->cols[c].validity;
+    v[w] &= keep;
+    for (int k = w + 1; k < ED_VALIDITY_WORDS; k++) v[k] = 0;
+  }
+}
+
 long ed_decoder_feed(EdDecoder *d, const char *buf, size_t n, EdBatch *out,
                      EdError *err) {
   size_t off = 0;
   if (out->nrows >= ED_BATCH_CAP) return 0;
+  clear_rows(d, out);
   if (d->carrying) {
     long k = scan_end(d, buf, n);
     if (k < 0) {
@@ -315,6 +328,7 @@ long ed_decoder_feed(EdDecoder *d, const char *buf, size_t n, EdBatch *out,
 int ed_decoder_flush(EdDecoder *d, EdBatch *out, EdError *err) {
   assert(out->nrows < ED_BATCH_CAP);
   if (!d->carrying) return 0;
+  clear_rows(d, out);
   return decode_carry(d, true, out, err);
 }
 
@@ -473,9 +487,10 @@ int ed_dec_parse_bool(const char *p, size_t n, bool *out) {
 /* ------------------------------------------------------------------ rows */
 
 void ed_dec_row_begin(EdDecoder *d, EdBatch *out) {
-  int row = out->nrows;
-  assert(row < ED_BATCH_CAP);
-  for (int c = 0; c < d->ncols; c++) ed_vec_set_null(&out->cols[c], row);
+  /* The row's columns are already NULL: clear_rows did it for every row
+  ** a feed may write, and a dropped row is cleared again. */
+  assert(out->nrows < ED_BATCH_CAP);
+  (void)out;
   d->rec_bad = false;
   d->reason[0] = '\0';
 }
@@ -722,11 +737,13 @@ int ed_dec_row_end(EdDecoder *d, EdBatch *out, const char *raw,
   if (d->opts.bad_records_path && write_bad(d, raw, rawlen, err)) return -1;
   switch (d->opts.mode) {
     case ED_BAD_FAILFAST:
+      ed_dec_row_clear(d, out);
       return ed_error_set(err, ED_ERR_EXEC, NULL,
                           "FAILFAST: malformed record at %s line %lld: %s",
                           d->opts.source_name, (long long)d->rec_line,
                           d->reason);
     case ED_BAD_DROPMALFORMED:
+      ed_dec_row_clear(d, out);   /* the next record reuses the row */
       return 0;
     case ED_BAD_PERMISSIVE:
       break;
