@@ -346,7 +346,7 @@ int ed_pardec_next(EdParDecode *p, EdBatch *out, EdError *err) {
     Chunk *c = wait_chunk(p);
     if (c->taken < c->nb) {
       EdBatch *b = c->batches[c->taken];
-      if (out->nrows == 0 && !out->sel && !out->ops) {
+      if (out->nrows == 0 && c->copied == 0 && !out->sel && !out->ops) {
         ed_batch_swap(out, b);
         c->taken++;
         put_batch(p, b);

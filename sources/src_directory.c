@@ -103,6 +103,8 @@ typedef struct DirSrc {
   int advance;              /* files to drop from the queue (batch done) */
   int cur;                  /* batch file being read */
   EdFileFeed rd;
+  EdParFeed par;            /* a large file range decoded on several
+                               threads */
   EdDecoder *cur_dec;
   bool cur_flushed, drained, more;
   int64_t b_time;
@@ -267,6 +269,7 @@ static int open_cur(DirSrc *d, EdError *err) {
   d->rd.end = d->bend[d->cur];
   d->rd.lo = d->rd.hi = 0;
   d->cur_flushed = false;
+  ed_src_par_start(&d->par, &d->rd, d->cur_dec, start, d->bfinal[d->cur]);
   return 0;
 }
 
@@ -309,6 +312,19 @@ static int dir_next(EdStreamSource *s, EdBatch *out, EdError *err) {
     if (d->rd.fd < 0 && open_cur(d, err)) {
       rc = -1;
       break;
+    }
+    if (d->par.par) {
+      int k = ed_src_par_next(&d->par, &d->rd, d->cur_dec, d->bfinal[d->cur],
+                              out, d->arrival_col, d->b_time,
+                              &d->cur_flushed, err);
+      if (k == -1) {
+        rc = -1;
+        break;
+      }
+      if (k > 0) {
+        if (out->nrows == ED_BATCH_CAP) break;
+        continue;
+      }
     }
     int r = ed_src_feed_file(&d->rd, d->cur_dec, out, d->arrival_col,
                              d->b_time, err);
@@ -384,6 +400,7 @@ static void dir_offsets(EdStreamSource *s, char *start, char *end,
 /* Closes the open file and frees everything. */
 static void dir_destroy(EdStreamSource *s) {
   DirSrc *d = (DirSrc *)s;
+  ed_src_par_free(&d->par);
   if (d->rd.fd >= 0) close(d->rd.fd);
   for (int f = 0; f < 3; f++) ed_decoder_free(d->dec[f]);
   for (int i = d->qhead; i < d->qtail; i++) free(d->queue[i]);

@@ -21,7 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sources/par_decode.h"
 #include "sources/stream_internal.h"
 
 #define FOLLOW_POLL_MS 50
@@ -41,8 +40,7 @@ typedef struct FileSrc {
   bool more;                /* a limit left complete records for later */
   int64_t seen_size;        /* file size at the last begin_batch */
   int64_t b_time;           /* arrival time of the batch's rows */
-  EdParDecode *par;         /* a large batch decoded on several threads */
-  int64_t par_from;         /* where it started */
+  EdParFeed par;            /* a large batch decoded on several threads */
 } FileSrc;
 
 /* Offset just past the last '\n' in [from, to) of the file, or from. */
@@ -110,8 +108,6 @@ static int plan_batch(FileSrc *f, int64_t size, int64_t limit, EdRecScan *sc,
   return 0;
 }
 
-static void start_par(FileSrc *f, int64_t from);
-
 /* Fixes the batch: from the last boundary to the file's last complete
 ** record (or the limit-th, or the end of the file without follow). */
 static int file_begin(EdStreamSource *s, int64_t max_rows, int64_t max_files,
@@ -153,49 +149,8 @@ static int file_begin(EdStreamSource *s, int64_t max_rows, int64_t max_files,
   f->rd.lo = f->rd.hi = 0;
   if (s->has_data) ed_src_feed_reuse(&f->rd, &sc);
   f->b_time = ed_src_now_us();
-  if (s->has_data) start_par(f, f->pos);
+  if (s->has_data) ed_src_par_start(&f->par, &f->rd, f->dec, f->pos, final);
   return 0;
-}
-
-/* Decodes the batch's bytes from offset from on on several threads, when
-** there are enough of them and the decoder allows it. */
-static void start_par(FileSrc *f, int64_t from) {
-  int threads = ed_pardec_threads();
-  if (threads > 1 && ed_pardec_usable(f->dec) &&
-      f->rd.end - from >= (int64_t)ED_PARDEC_MIN_BYTES) {
-    f->par = ed_pardec_start(f->dec, f->rd.fd, f->path, from, f->rd.end,
-                             f->b_final, threads, ED_PARDEC_CHUNK);
-    f->par_from = from;
-  }
-}
-
-/* Takes the next rows of a batch decoded in parallel.  Returns the rows,
-** 0 when the batch is done, -2 when the rest is to be decoded here (from
-** f->rd.pos), -1 on failure.  When a quoted line break across a chunk
-** cut stops the parallel decode, it starts again after that record. */
-static int par_next(FileSrc *f, EdBatch *out, EdError *err) {
-  for (;;) {
-    int from = out->nrows;
-    int r = ed_pardec_next(f->par, out, err);
-    if (r > 0) {
-      if (f->arrival_col >= 0)
-        ed_src_fill_arrival(out, f->arrival_col, from, f->b_time);
-      return r;
-    }
-    int64_t resume = ed_pardec_resume_offset(f->par);
-    ed_pardec_free(f->par);
-    f->par = NULL;
-    f->rd.lo = f->rd.hi = 0;
-    if (r == ED_PARDEC_SEQUENTIAL) {
-      f->rd.pos = resume;
-      if (resume > f->par_from) start_par(f, resume);
-      if (f->par) continue;
-    } else if (r == ED_PARDEC_DONE) {
-      f->rd.pos = f->rd.end;
-      f->flushed = true;
-    }
-    return r;
-  }
 }
 
 /* Copies the decoder's counts into the source. */
@@ -211,9 +166,10 @@ static int file_next(EdStreamSource *s, EdBatch *out, EdError *err) {
   if (f->drained) return 0;
   int before = out->nrows;
   int r;
-  if (f->par) {
-    r = par_next(f, out, err);
-    if (r > 0 || r == ED_PARDEC_FAIL) {
+  if (f->par.par) {
+    r = ed_src_par_next(&f->par, &f->rd, f->dec, f->b_final, out,
+                        f->arrival_col, f->b_time, &f->flushed, err);
+    if (r > 0 || r == -1) {
       file_stats(f);
       return r;
     }
@@ -263,7 +219,7 @@ static void file_offsets(EdStreamSource *s, char *start, char *end,
 /* Closes the file and frees everything. */
 static void file_destroy(EdStreamSource *s) {
   FileSrc *f = (FileSrc *)s;
-  ed_pardec_free(f->par);
+  ed_src_par_free(&f->par);
   if (f->rd.fd >= 0) close(f->rd.fd);
   ed_decoder_free(f->dec);
   free(f->rd.buf);

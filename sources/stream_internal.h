@@ -134,6 +134,33 @@ typedef struct EdFileFeed {
   size_t lo, hi;            /* read but not yet fed */
 } EdFileFeed;
 
+/* A file range decoded on several threads (sources/par_decode.h) in
+** place of ed_src_feed_file. */
+typedef struct EdParFeed {
+  struct EdParDecode *par;  /* running, or NULL */
+  int64_t from;             /* where it started */
+} EdParFeed;
+
+/* Starts decoding [from, rd->end) of rd's file on several threads when the
+** range is large enough, there is more than one processor and dec's
+** options allow it; otherwise leaves pf->par NULL.  final: the range ends
+** the input. */
+void ed_src_par_start(EdParFeed *pf, EdFileFeed *rd, EdDecoder *dec,
+                      int64_t from, bool final);
+
+/* The next rows of the parallel decode into out (arrival_col set to t).
+** Returns the rows (> 0); 0 when the range is done (rd->pos = rd->end and
+** *flushed: the workers decoded the last record too); -2 when the rest is
+** to be fed from rd->pos with ed_src_feed_file (a quoted line break at a
+** chunk cut that no new parallel decode can step over); -1 on failure.
+** pf->par is NULL after anything but rows. */
+int ed_src_par_next(EdParFeed *pf, EdFileFeed *rd, EdDecoder *dec,
+                    bool final, EdBatch *out, int arrival_col, int64_t t,
+                    bool *flushed, EdError *err);
+
+/* Stops and frees a parallel decode still running. */
+void ed_src_par_free(EdParFeed *pf);
+
 /* Lets f start from the bytes a scan of its file left in f->buf (the
 ** buffer ed_src_scan_fd was given) when they begin at f->pos, so that a
 ** batch that fits in one chunk is read from the file once. */

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sources/par_decode.h"
 #include "sources/stream_internal.h"
 
 static const unsigned char bom_bytes[3] = {0xEF, 0xBB, 0xBF};
@@ -274,6 +275,53 @@ int ed_src_feed_file(EdFileFeed *f, EdDecoder *d, EdBatch *out,
       return 0;
     }
   }
+}
+
+/* ----------------------------------------------- parallel file ranges */
+
+void ed_src_par_start(EdParFeed *pf, EdFileFeed *rd, EdDecoder *dec,
+                      int64_t from, bool final) {
+  pf->par = NULL;
+  int threads = ed_pardec_threads();
+  if (threads > 1 && ed_pardec_usable(dec) &&
+      rd->end - from >= (int64_t)ED_PARDEC_MIN_BYTES) {
+    pf->par = ed_pardec_start(dec, rd->fd, rd->path, from, rd->end, final,
+                              threads, ED_PARDEC_CHUNK);
+    pf->from = from;
+  }
+}
+
+/* When a quoted line break across a chunk cut stops the parallel decode,
+** it starts again after that record. */
+int ed_src_par_next(EdParFeed *pf, EdFileFeed *rd, EdDecoder *dec,
+                    bool final, EdBatch *out, int arrival_col, int64_t t,
+                    bool *flushed, EdError *err) {
+  for (;;) {
+    int from = out->nrows;
+    int r = ed_pardec_next(pf->par, out, err);
+    if (r > 0) {
+      if (arrival_col >= 0) ed_src_fill_arrival(out, arrival_col, from, t);
+      return r;
+    }
+    int64_t resume = ed_pardec_resume_offset(pf->par);
+    ed_pardec_free(pf->par);
+    pf->par = NULL;
+    rd->lo = rd->hi = 0;
+    if (r == ED_PARDEC_SEQUENTIAL) {
+      rd->pos = resume;
+      if (resume > pf->from) ed_src_par_start(pf, rd, dec, resume, final);
+      if (pf->par) continue;
+    } else if (r == ED_PARDEC_DONE) {
+      rd->pos = rd->end;
+      *flushed = true;
+    }
+    return r;
+  }
+}
+
+void ed_src_par_free(EdParFeed *pf) {
+  ed_pardec_free(pf->par);
+  pf->par = NULL;
 }
 
 /* ----------------------------------------------------------- helpers */

@@ -78,6 +78,18 @@ is "$OUT" 'name
 "name
 _0"' "a quoted line break stays inside its field"
 
+# A directory stream of both files: each decoded in parallel, in name
+# order.
+mkdir -p bigdir
+cp big.csv bigdir/1.csv
+cp quoted.csv bigdir/2.csv
+run_eddy --format csv -e "CREATE STREAM s (id BIGINT, grp BIGINT, name VARCHAR, val DOUBLE)
+    WITH (connector = 'directory', path = 'bigdir', format = 'csv', header = true);" \
+  -e "SELECT id FROM s TRIGGER AVAILABLE NOW;"
+rc_is 0 "directory of large files: the query ends"
+is "$(printf '%s\n' "$OUT" | tail -n +2 | md5sum)" "$( (seq 1 $ROWS; seq 1 $ROWS) | md5sum)" \
+  "directory of large files: every id once, file after file, in order"
+
 # JSON lines, the same rows.
 awk -v n=$ROWS 'BEGIN {
   for (i = 1; i <= n; i++)
