@@ -28,6 +28,13 @@
 
 static char *dup_or_null(const char *s) { return s ? ed_strdup(s) : NULL; }
 
+/* Whether s holds a control byte (below 0x20). */
+static bool has_control(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20) return true;
+  return false;
+}
+
 /* Checks the schema and finds the input, corrupt-record and text columns. */
 static int setup_columns(EdDecoder *d, const EdSchema *schema,
                          const bool *external, EdError *err) {
@@ -40,6 +47,17 @@ static int setup_columns(EdDecoder *d, const EdSchema *schema,
     d->types[c] = col->type;
     d->names[c] = ed_strdup(col->name ? col->name : "");
     d->name_len[c] = strlen(d->names[c]);
+    /* The pattern of the name as a compact JSON key, for names that need
+    ** no escaping in JSON. */
+    if (d->name_len[c] <= 13 && !strpbrk(d->names[c], "\"\\") &&
+        !has_control(d->names[c])) {
+      size_t n = d->name_len[c];
+      d->key_pat[c][0] = '"';
+      memcpy(d->key_pat[c] + 1, d->names[c], n);
+      d->key_pat[c][n + 1] = '"';
+      d->key_pat[c][n + 2] = ':';
+      d->key_pat_len[c] = (uint8_t)(n + 3);
+    }
     if (d->name_len[c] >= 8 && d->name_len[c] <= 16)
       memcpy(&d->name_tail[c], d->names[c] + d->name_len[c] - 8, 8);
     memcpy(&d->name_word[c], d->names[c],
@@ -95,6 +113,8 @@ EdDecoder *ed_decoder_new(const EdDecodeOpts *opts, const EdSchema *schema,
   d->name_len = ed_calloc((size_t)d->ncols + 1, sizeof(size_t));
   d->name_word = ed_calloc((size_t)d->ncols + 1, sizeof(uint64_t));
   d->name_tail = ed_calloc((size_t)d->ncols + 1, sizeof(uint64_t));
+  d->key_pat = ed_calloc((size_t)d->ncols + 1, sizeof *d->key_pat);
+  d->key_pat_len = ed_calloc((size_t)d->ncols + 1, 1);
   d->in_cols = ed_calloc((size_t)d->ncols + 1, sizeof(int));
   d->external = ed_calloc((size_t)d->ncols + 1, sizeof(bool));
   d->skip = ed_calloc((size_t)d->ncols + 1, sizeof(bool));
@@ -130,6 +150,8 @@ void ed_decoder_free(EdDecoder *d) {
   free(d->name_len);
   free(d->name_word);
   free(d->name_tail);
+  free(d->key_pat);
+  free(d->key_pat_len);
   free(d->types);
   free(d->in_cols);
   free(d->external);

@@ -154,6 +154,9 @@ struct EdDecoder {
   EdType *types;            /* ncols */
   char **names;             /* ncols */
   size_t *name_len;         /* ncols */
+  char (*key_pat)[16];      /* ncols: `"name":` as it appears in compact
+                               JSON (names up to 13 bytes) */
+  uint8_t *key_pat_len;     /* ncols: its length, 0 for longer names */
   uint64_t *name_tail;      /* ncols: the last 8 bytes of a name of 8 to
                                16 bytes (keys compared as two words) */
   uint64_t *name_word;      /* ncols: the first 8 bytes of the name,

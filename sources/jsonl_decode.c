@@ -383,6 +383,32 @@ static int match_key(EdDecoder *d, int kpos, const char *k, size_t n,
   return -1;
 }
 
+/* Lines of one producer repeat their keys in the same order and
+** spelling.  When the bytes at x->p are exactly `"name":` for the column
+** the kpos-th key named last time (one 16-byte compare), the key and its
+** colon are taken at once: returns that column, x->p past the colon.
+** Otherwise returns -2 and consumes nothing (escapes, blanks, another
+** key, a line near its end: the general path decides). */
+static inline int same_key_as_before(EdDecoder *d, Lex *x, int kpos) {
+#if defined(__SSE2__)
+  if (kpos >= d->key_hint_cap || x->end - x->p < 16) return -2;
+  int h = d->key_hint[kpos];
+  if (h < 0 || d->key_pat_len[h] == 0) return -2;
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)x->p);
+  __m128i pat = _mm_loadu_si128((const __m128i *)(const void *)d->key_pat[h]);
+  unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, pat));
+  unsigned want = (1u << d->key_pat_len[h]) - 1;
+  if ((eq & want) != want) return -2;
+  x->p += d->key_pat_len[h];
+  return h;
+#else
+  (void)d;
+  (void)x;
+  (void)kpos;
+  return -2;
+#endif
+}
+
 /* Seconds since the epoch, as a JSON number [p, p+n), to microseconds:
 ** exact for plain decimals (fraction digits past the sixth dropped),
 ** through a double when there is an exponent. */
@@ -541,22 +567,26 @@ static bool parse_object(EdDecoder *d, EdBatch *out, Lex *x) {
     ** (compact JSON), and blanks are skipped only when it is not there. */
     for (int kpos = 0;; kpos++) {
       if (x->p < x->end && *x->p != '"') skip_ws(x);
-      const char *kb;
-      size_t kn;
-      bool kesc;
-      if (x->p >= x->end || *x->p != '"')
-        return fail(x, x->p, "object key expected");
-      if (!lex_string(x, &kb, &kn, &kesc)) return false;
-      if (kesc) {
-        char *s = ed_dec_scratch(d, kn);
-        kn = ed_json_unescape(s, kb, kn);
-        kb = s;
+      int c = same_key_as_before(d, x, kpos);
+      if (c == -2) {
+        const char *kb;
+        size_t kn;
+        bool kesc;
+        if (x->p >= x->end || *x->p != '"')
+          return fail(x, x->p, "object key expected");
+        if (!lex_string(x, &kb, &kn, &kesc)) return false;
+        if (kesc) {
+          char *s = ed_dec_scratch(d, kn);
+          kn = ed_json_unescape(s, kb, kn);
+          kb = s;
+        }
+        c = match_key(d, kpos, kb, kn, kesc ? kb : x->end);
+        if (x->p < x->end && *x->p != ':') skip_ws(x);
+        if (x->p >= x->end || *x->p != ':')
+          return fail(x, x->p, "':' expected");
+        x->p++;
       }
-      int c = match_key(d, kpos, kb, kn, kesc ? kb : x->end);
       if (c >= 0 && d->skip[c]) c = -1;
-      if (x->p < x->end && *x->p != ':') skip_ws(x);
-      if (x->p >= x->end || *x->p != ':') return fail(x, x->p, "':' expected");
-      x->p++;
       if (x->p < x->end && (unsigned char)*x->p <= ' ') skip_ws(x);
       if (x->p >= x->end) return fail(x, x->p, "value expected");
       if (!put_value(d, out, x, c)) return false;

@@ -552,6 +552,39 @@ static void test_jsonl_basic(void) {
   free(r.rows);
 }
 
+/* Lines that repeat the keys of the line before (the decoder then takes
+** `"name":` in one compare) and lines that nearly do: another case, a
+** longer key with the name as its prefix, blanks, an escape, a key cut
+** short, and broken JSON right after a repeated key. */
+static void test_jsonl_repeated_keys(void) {
+  EdDecodeOpts o = json_opts();
+  const char *in =
+      "{\"id\":1,\"name\":\"first line sets the order\"}\n"
+      "{\"id\":2,\"name\":\"same keys, same order, compact...\"}\n"
+      "{\"ID\":3,\"NAME\":\"other case, still the columns....\"}\n"
+      "{\"idx\":9,\"id\":4,\"name\":\"a longer key first\"}\n"
+      "{\"id\" : 5, \"name\" :\"blanks around the colons..\"}\n"
+      "{\"\\u0069d\":6,\"name\":\"an escaped key..............\"}\n"
+      "{\"id\":7,\"name\"  \n"
+      "{\"id\":8,\"name\":tru, \"x\": \"broken value after the key\"}\n"
+      "{\"id\":9,\"name\":\"back to normal..................\"}\n";
+  Run r = decode(&o, "id BIGINT, name VARCHAR", in);
+  TAP_EQ_STR(r.rows,
+             "1|[first line sets the order]\n"
+             "2|[same keys, same order, compact...]\n"
+             "3|[other case, still the columns....]\n"
+             "4|[a longer key first]\n"
+             "5|[blanks around the colons..]\n"
+             "6|[an escaped key..............]\n"
+             "NULL|NULL\n"
+             "NULL|NULL\n"
+             "9|[back to normal..................]\n",
+             "jsonl: repeated keys are taken whole, near misses by name");
+  TAP_EQ_INT(r.stats.bad, 2, "jsonl: a key without value and a broken "
+                             "value after a repeated key are malformed");
+  free(r.rows);
+}
+
 static void test_jsonl_bad(void) {
   static const struct {
     const char *line, *reason;
@@ -675,6 +708,7 @@ int main(void) {
   test_csv_modes();
   test_bad_records_path();
   test_jsonl_basic();
+  test_jsonl_repeated_keys();
   test_jsonl_bad();
   test_text();
   test_batches_and_carry();
