@@ -150,6 +150,28 @@ static inline bool lex_string(Lex *x, const char **b, size_t *n,
   return lex_string_slow(x, b, n, esc);
 }
 
+/* Past the ASCII digits at s (s < e).  Eight bytes are classified at once
+** where eight are there: a byte is a digit when its high nibble is 3 and
+** adding 6 keeps it so; the first byte that is not gives the run's end (a
+** carry out of a byte >= 0xFA can only disturb the bytes after it). */
+static inline const char *skip_digits(const char *s, const char *e) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, three = 0x3030303030303030ull,
+                 low7 = 0x7F7F7F7F7F7F7F7Full;
+  while (e - s >= 8) {
+    uint64_t w;
+    memcpy(&w, s, 8);
+    uint64_t bad = ((w & hi) ^ three) |
+                   (((w + 0x0606060606060606ull) & hi) ^ three);
+    uint64_t nz = (((bad & low7) + low7) | bad) & ~low7;
+    if (nz) return s + (__builtin_ctzll(nz) >> 3);
+    s += 8;
+  }
+#endif
+  while (s < e && (unsigned)(*s - '0') < 10) s++;
+  return s;
+}
+
 /* Scans a number (JSON grammar); *is_int when it has no fraction or
 ** exponent. */
 static bool lex_number(Lex *x, bool *is_int) {
@@ -160,20 +182,20 @@ static bool lex_number(Lex *x, bool *is_int) {
   if (*s == '0') {
     s++;
   } else {
-    while (s < e && *s >= '0' && *s <= '9') s++;
+    s = skip_digits(s, e);
   }
   if (s < e && *s == '.') {
     *is_int = false;
     s++;
     if (s >= e || *s < '0' || *s > '9') return fail(x, s, "invalid number");
-    while (s < e && *s >= '0' && *s <= '9') s++;
+    s = skip_digits(s, e);
   }
   if (s < e && (*s == 'e' || *s == 'E')) {
     *is_int = false;
     s++;
     if (s < e && (*s == '+' || *s == '-')) s++;
     if (s >= e || *s < '0' || *s > '9') return fail(x, s, "invalid number");
-    while (s < e && *s >= '0' && *s <= '9') s++;
+    s = skip_digits(s, e);
   }
   x->p = s;
   return true;

@@ -585,6 +585,42 @@ static void test_jsonl_repeated_keys(void) {
   free(r.rows);
 }
 
+/* Numbers of every length up to 20 digits, with and without fraction and
+** exponent, in a key no column reads (scanned to be skipped) and then in
+** a DOUBLE column; a number run into a letter makes the line malformed
+** wherever the letter falls, also past the first eight digits. */
+static void test_jsonl_number_lengths(void) {
+  EdDecodeOpts o = json_opts();
+  const char *digits = "98765432109876543210";
+  char line[256];
+  int bad_lines = 0;
+  for (int n = 1; n <= 20; n++) {
+    for (int form = 0; form < 4; form++) {
+      char num[64];
+      static const char *const tails[] = {"", ".25", "e3", ".5E-2"};
+      snprintf(num, sizeof num, "%.*s%s", n, digits, tails[form]);
+      snprintf(line, sizeof line, "{\"skip\": %s, \"v\": %s, \"k\": 1}\n",
+               num, num);
+      Run r = decode(&o, "v DOUBLE, k BIGINT", line);
+      /* The rows render doubles with %g; strtod gives the reference. */
+      char want[128];
+      snprintf(want, sizeof want, "%g|1\n", strtod(num, NULL));
+      bad_lines += !(r.rc == 0 && r.stats.bad == 0 && r.rows &&
+                     strcmp(r.rows, want) == 0);
+      free(r.rows);
+      /* The same number with a letter inside it, after digit n - 1. */
+      snprintf(line, sizeof line, "{\"skip\": %.*sx%s, \"k\": 1}\n", n,
+               digits, tails[form]);
+      r = decode(&o, "v DOUBLE, k BIGINT", line);
+      bad_lines += !(r.stats.bad == 1);
+      free(r.rows);
+    }
+  }
+  TAP_EQ_INT(bad_lines, 0,
+             "jsonl: numbers of 1-20 digits skipped and read alike; a letter "
+             "anywhere in one makes the line malformed");
+}
+
 static void test_jsonl_bad(void) {
   static const struct {
     const char *line, *reason;
@@ -709,6 +745,7 @@ int main(void) {
   test_bad_records_path();
   test_jsonl_basic();
   test_jsonl_repeated_keys();
+  test_jsonl_number_lengths();
   test_jsonl_bad();
   test_text();
   test_batches_and_carry();
