@@ -12,8 +12,8 @@
 
 struct EdArenaBlock {
   EdArenaBlock *next;
-  size_t size;      /* usable bytes in data */
-  size_t used;
+  size_t size;      /* usable bytes in data; the arena's bump pointer
+                       says how many the newest block has handed out */
   max_align_t data[];
 };
 
@@ -52,6 +52,7 @@ void ed_arena_init(EdArena *a, size_t block_size) {
   a->block_size = block_size ? block_size : 4096;
   a->used_bytes = 0;
   a->reserved_bytes = 0;
+  a->bump = a->bump_end = NULL;
 }
 
 /* Adds a block able to hold at least n bytes in front of the list. */
@@ -60,9 +61,10 @@ static EdArenaBlock *arena_grow(EdArena *a, size_t n) {
   if (size < n) size = n;
   EdArenaBlock *b = ed_malloc(sizeof(EdArenaBlock) + size);
   b->size = size;
-  b->used = 0;
   b->next = a->head;
   a->head = b;
+  a->bump = (char *)b->data;
+  a->bump_end = a->bump + size;
   a->reserved_bytes += size;
   /* Geometric growth keeps the number of blocks logarithmic. */
   if (a->block_size < (size_t)1 << 20) a->block_size *= 2;
@@ -71,10 +73,22 @@ static EdArenaBlock *arena_grow(EdArena *a, size_t n) {
 
 void *ed_arena_alloc(EdArena *a, size_t n) {
   n = (n + 7) & ~(size_t)7;
-  EdArenaBlock *b = a->head;
-  if (!b || b->size - b->used < n) b = arena_grow(a, n);
-  void *p = (char *)b->data + b->used;
-  b->used += n;
+  /* String bytes may have left the bump pointer unaligned. */
+  char *p = a->bump ? (char *)(((uintptr_t)a->bump + 7) & ~(uintptr_t)7)
+                    : NULL;
+  if (!p || p > a->bump_end || (size_t)(a->bump_end - p) < n) {
+    arena_grow(a, n);
+    p = a->bump;
+  }
+  a->bump = p + n;
+  a->used_bytes += n;
+  return p;
+}
+
+void *ed_arena_alloc_slow(EdArena *a, size_t n) {
+  arena_grow(a, n);
+  char *p = a->bump;
+  a->bump += n;
   a->used_bytes += n;
   return p;
 }
@@ -118,9 +132,10 @@ void ed_arena_reset(EdArena *a) {
     free(b);
     b = next;
   }
-  b->used = 0;
   a->head = b;
   a->used_bytes = 0;
+  a->bump = (char *)b->data;
+  a->bump_end = a->bump + b->size;
 }
 
 void ed_arena_free(EdArena *a) {
@@ -133,4 +148,5 @@ void ed_arena_free(EdArena *a) {
   a->head = NULL;
   a->used_bytes = 0;
   a->reserved_bytes = 0;
+  a->bump = a->bump_end = NULL;
 }

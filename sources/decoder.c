@@ -535,7 +535,7 @@ void ed_dec_put_str(EdDecoder *d, EdBatch *out, int c, const char *p,
                     size_t n) {
   (void)d;
   EdVector *v = &out->cols[c];
-  char *dst = n ? ed_arena_alloc(&out->arena, n) : NULL;
+  char *dst = n ? ed_arena_alloc_bytes(&out->arena, n) : NULL;
   if (n) memcpy(dst, p, n);
   ED_VEC_STR(v)[out->nrows] = (EdStr){dst ? dst : "", (uint32_t)n};
   ed_vec_set_valid(v, out->nrows);
