@@ -501,7 +501,16 @@ static inline bool fast_number(Lex *x, EdVector *v, int row, EdType t) {
 /* Parses the value at x->p into column c (-1: skip it). */
 static bool put_value(EdDecoder *d, EdBatch *out, Lex *x, int c) {
   const char *vs = x->p;
-  if (c < 0) return lex_value(x, 1);
+  if (c < 0) {
+    /* A value no column reads is only checked: strings and numbers, the
+    ** usual ones, without the general dispatch. */
+    const char *b;
+    size_t n;
+    bool flag;
+    if (*vs == '"') return lex_string(x, &b, &n, &flag);
+    if (*vs == '-' || (unsigned)(*vs - '0') < 10) return lex_number(x, &flag);
+    return lex_value(x, 1);
+  }
   EdVector *v = &out->cols[c];
   int row = out->nrows;
   EdType t = d->types[c];
