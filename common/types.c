@@ -15,6 +15,7 @@
 #include <float.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -473,12 +474,17 @@ int ed_format_interval(int64_t us, char *buf) {
 
 /* -------------------------------------------------------------- doubles */
 
-/* The "C" locale, so that '.' is the decimal point whatever setlocale()
-** the program made. */
-static locale_t c_locale(void) {
-  static locale_t loc;
-  if (!loc) loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-  return loc;
+static locale_t c_loc;
+static pthread_once_t c_loc_once = PTHREAD_ONCE_INIT;
+
+static void make_c_locale(void) {
+  c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+/* Made once: queries and decoders format and parse on several threads. */
+locale_t ed_c_locale(void) {
+  pthread_once(&c_loc_once, make_c_locale);
+  return c_loc;
 }
 
 /* The shortest round-trip digits of d through printf and strtod: if a
@@ -489,7 +495,7 @@ static locale_t c_locale(void) {
 ** search starts at one digit.  Same outputs as shortest_digits_fast. */
 static int shortest_digits_slow(double d, char *digits, int *exp10) {
   char tmp[40];
-  locale_t old = uselocale(c_locale());
+  locale_t old = uselocale(ed_c_locale());
   for (int prec = fabs(d) < DBL_MIN ? 0 : 14; prec <= 16; prec++) {
     snprintf(tmp, sizeof tmp, "%.*e", prec, d);
     if (prec == 16 || strtod(tmp, NULL) == d) break;

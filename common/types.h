@@ -14,6 +14,7 @@
 #ifndef ED_TYPES_H
 #define ED_TYPES_H
 
+#include <locale.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -88,5 +89,9 @@ int ed_format_interval(int64_t us, char *buf);
 ** round-trips, "%.17g" trimmed; integral values keep a ".0").  buf must hold
 ** 32 bytes.  Returns the length. */
 int ed_format_double(double d, char *buf);
+
+/* The "C" locale, so that '.' is the decimal point whatever setlocale()
+** the program made (for strtod_l and uselocale). */
+locale_t ed_c_locale(void);
 
 #endif

@@ -114,11 +114,9 @@ static void copy_list(EdAstList *dst, const EdAstList *src) {
 
 /* ------------------------------------------------------------- literals */
 
-/* strtod in the "C" locale, whatever setlocale() the program made.  The
-** locale object is made once; racing first callers make equal objects. */
+/* strtod in the "C" locale, whatever setlocale() the program made. */
 static double c_strtod(const char *s) {
-  static locale_t loc;
-  if (!loc) loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+  locale_t loc = ed_c_locale();
   return loc ? strtod_l(s, NULL, loc) : strtod(s, NULL);
 }
 

@@ -356,11 +356,6 @@ int ed_decoder_flush(EdDecoder *d, EdBatch *out, EdError *err) {
 
 /* ------------------------------------------------------------ typed text */
 
-static locale_t c_locale(void) {
-  static locale_t loc;
-  if (!loc) loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-  return loc;
-}
 
 static void trim(const char **p, size_t *n) {
   const char *s = *p, *e = s + *n;
@@ -485,7 +480,7 @@ int ed_dec_parse_double(const char *p, size_t n, double *out) {
   char stack[128], *buf = n < sizeof stack ? stack : ed_malloc(n + 1);
   memcpy(buf, p, n);
   buf[n] = '\0';
-  *out = strtod_l(buf, NULL, c_locale());
+  *out = strtod_l(buf, NULL, ed_c_locale());
   if (buf != stack) free(buf);
   return 0;
 }
