@@ -38,15 +38,17 @@ typedef struct Chunk {
 typedef struct Worker {
   struct EdParDecode *p;
   EdDecoder *dec;
-  char *buf;
+  char *buf;                /* file mode: the chunk's bytes */
   size_t cap;
+  const char *view;         /* the chunk's bytes: buf, or in mem */
   pthread_t tid;
   bool started;
 } Worker;
 
 struct EdParDecode {
   EdDecoder *main;          /* the source's decoder (stands at pos) */
-  int fd;
+  int fd;                   /* file mode: read with pread */
+  const char *mem;          /* memory mode: the bytes of [pos, end) */
   char *path;
   int64_t pos, end;
   bool final;
@@ -149,8 +151,8 @@ static long line_end_from(Worker *w, int64_t base, size_t *len, size_t from) {
   EdParDecode *p = w->p;
   for (;;) {
     if (from < *len) {
-      const char *nl = memchr(w->buf + from, '\n', *len - from);
-      if (nl) return (long)(nl - w->buf) + 1;
+      const char *nl = memchr(w->view + from, '\n', *len - from);
+      if (nl) return (long)(nl - w->view) + 1;
       from = *len;
     }
     int64_t at = base + (int64_t)*len;
@@ -160,6 +162,7 @@ static long line_end_from(Worker *w, int64_t base, size_t *len, size_t from) {
     if (k < 0) return -1;
     if (k == 0) return (long)*len;
     *len += (size_t)k;
+    w->view = w->buf;
   }
 }
 
@@ -211,9 +214,17 @@ static void decode_chunk(Worker *w, int64_t k, Chunk *c) {
   /* The bytes from one before the nominal start: a chunk begins after a
   ** newline found there or later. */
   int64_t base = k == 0 ? p->pos : ns - 1;
-  ssize_t got = read_range(w, 0, base, ne);
-  if (got < 0) return chunk_fail(w, c);
-  size_t len = (size_t)got;
+  size_t len;
+  if (p->mem) {
+    /* Every byte up to the range's end is there: no reading on. */
+    w->view = p->mem + (base - p->pos);
+    len = (size_t)(p->end - base);
+  } else {
+    ssize_t got = read_range(w, 0, base, ne);
+    if (got < 0) return chunk_fail(w, c);
+    len = (size_t)got;
+    w->view = w->buf;
+  }
   long s = 0;
   if (k > 0 && (s = line_end_from(w, base, &len, 0)) < 0)
     return chunk_fail(w, c);
@@ -231,7 +242,7 @@ static void decode_chunk(Worker *w, int64_t k, Chunk *c) {
     d->at_input_start = p->main->at_input_start;
   }
   d->stats.records = d->stats.bad = 0;
-  if (decode_bytes(w, c, w->buf + s, (size_t)(e - s), last && p->final))
+  if (decode_bytes(w, c, w->view + s, (size_t)(e - s), last && p->final))
     return;
   c->clean = !d->carrying;
   c->resume = ed_decoder_offset(d);
@@ -264,13 +275,15 @@ static void *worker_main(void *arg) {
 
 /* ----------------------------------------------------------- reader */
 
-EdParDecode *ed_pardec_start(EdDecoder *d, int fd, const char *path,
-                             int64_t pos, int64_t end, bool final,
-                             int nthreads, size_t chunk_bytes) {
+/* Both modes: fd >= 0 reads the file, else mem holds [pos, end). */
+static EdParDecode *start(EdDecoder *d, int fd, const char *mem,
+                          const char *path, int64_t pos, int64_t end,
+                          bool final, int nthreads, size_t chunk_bytes) {
   assert(end > pos && nthreads >= 1 && chunk_bytes > 0);
   EdParDecode *p = ed_calloc(1, sizeof *p);
   p->main = d;
   p->fd = fd;
+  p->mem = mem;
   p->path = ed_strdup(path ? path : "input");
   p->pos = pos;
   p->end = end;
@@ -291,14 +304,29 @@ EdParDecode *ed_pardec_start(EdDecoder *d, int fd, const char *path,
     Worker *w = &p->workers[i];
     w->p = p;
     w->dec = ed_decoder_clone(d);
-    w->cap = chunk_bytes + EXTEND_BYTES;
-    w->buf = ed_malloc(w->cap);
+    if (!mem) {
+      w->cap = chunk_bytes + EXTEND_BYTES;
+      w->buf = ed_malloc(w->cap);
+    }
   }
   for (int i = 0; i < nthreads; i++)
     p->workers[i].started = pthread_create(&p->workers[i].tid, NULL,
                                            worker_main, &p->workers[i]) == 0;
   /* Should no thread start, the reader decodes every chunk itself. */
   return p;
+}
+
+EdParDecode *ed_pardec_start(EdDecoder *d, int fd, const char *path,
+                             int64_t pos, int64_t end, bool final,
+                             int nthreads, size_t chunk_bytes) {
+  return start(d, fd, NULL, path, pos, end, final, nthreads, chunk_bytes);
+}
+
+EdParDecode *ed_pardec_start_mem(EdDecoder *d, const char *bytes,
+                                 const char *name, int64_t pos, int64_t end,
+                                 bool final, int nthreads,
+                                 size_t chunk_bytes) {
+  return start(d, -1, bytes, name, pos, end, final, nthreads, chunk_bytes);
 }
 
 /* Adds a finished chunk's counts to the source's decoder. */

@@ -58,6 +58,14 @@ EdParDecode *ed_pardec_start(EdDecoder *d, int fd, const char *path,
                              int64_t pos, int64_t end, bool final,
                              int nthreads, size_t chunk_bytes);
 
+/* As ed_pardec_start, for bytes already in memory: bytes[0..end - pos)
+** are the input's bytes from offset pos (a stdin or socket window); they
+** must stay in place until the decode is freed. */
+EdParDecode *ed_pardec_start_mem(EdDecoder *d, const char *bytes,
+                                 const char *name, int64_t pos, int64_t end,
+                                 bool final, int nthreads,
+                                 size_t chunk_bytes);
+
 /* Delivers the next decoded rows into out: when out is empty its contents
 ** are swapped with a decoded batch (no copy), else rows are copied until
 ** out is full.  Returns the number of rows (> 0) or an ED_PARDEC_ code.

@@ -23,9 +23,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sources/par_decode.h"
 #include "sources/stream_internal.h"
 
-#define READ_BUDGET (8u << 20)     /* bytes read ahead per begin_batch */
+#define READ_BUDGET (32u << 20)    /* bytes read ahead per begin_batch */
 #define READ_MIN (64u << 10)       /* room offered to each read(2) */
 
 typedef struct Mark {
@@ -53,6 +54,8 @@ typedef struct FdSrc {
   bool more;                /* complete records or unread bytes wait */
   EdBatch *scratch;         /* takes blank lines and headers of a batch
                                without data */
+  EdParDecode *par;         /* a large batch decoded on several threads,
+                               straight from the window */
 } FdSrc;
 
 /* Moves the undecoded bytes to the front of the window and forgets the
@@ -190,11 +193,43 @@ static void fd_stats(FdSrc *f) {
   f->base.bad_file = ed_decoder_bad_file(f->dec);
 }
 
+/* A batch of 8 MB or more, when rows need no arrival time, is decoded on
+** several threads straight from the window (which does not move until
+** the batch is drained).  Returns 1 with rows in out, 0 when the rest of
+** the batch (if any) is to be fed here, -1 on failure. */
+static int fd_par(FdSrc *f, EdBatch *out, EdError *err) {
+  int64_t cur = f->base_off + (int64_t)f->lo;
+  int threads = ed_pardec_threads();
+  if (!f->par && cur == f->b_start && f->arrival_col < 0 && threads > 1 &&
+      f->b_end - f->b_start >= (int64_t)ED_PARDEC_MIN_BYTES &&
+      ed_pardec_usable(f->dec))
+    f->par = ed_pardec_start_mem(f->dec, f->buf + f->lo, f->name, f->b_start,
+                                 f->b_end, f->b_final, threads,
+                                 ED_PARDEC_CHUNK);
+  if (!f->par) return 0;
+  int r = ed_pardec_next(f->par, out, err);
+  if (r > 0) return 1;
+  int64_t resume = ed_pardec_resume_offset(f->par);
+  ed_pardec_free(f->par);
+  f->par = NULL;
+  if (r == ED_PARDEC_FAIL) return -1;
+  /* Done: the workers decoded the last record too; else the decoder
+  ** stands at resume and the rest is fed here. */
+  f->lo = (size_t)((r == ED_PARDEC_DONE ? f->b_end : resume) - f->base_off);
+  if (r == ED_PARDEC_DONE && f->b_final) f->flushed = true;
+  return 0;
+}
+
 /* Decodes the batch's bytes from the window into out until it is full. */
 static int fd_next(EdStreamSource *s, EdBatch *out, EdError *err) {
   FdSrc *f = (FdSrc *)s;
   if (f->drained) return 0;
   int before = out->nrows;
+  int pr = fd_par(f, out, err);
+  if (pr != 0) {
+    fd_stats(f);
+    return pr < 0 ? -1 : out->nrows - before;
+  }
   int64_t cur;
   while ((cur = f->base_off + (int64_t)f->lo) < f->b_end) {
     /* Feed up to the end of the read that brought these bytes, so that
@@ -251,6 +286,7 @@ static void fd_offsets(EdStreamSource *s, char *start, char *end,
 /* Closes the descriptor when owned, and frees everything. */
 static void fd_destroy(EdStreamSource *s) {
   FdSrc *f = (FdSrc *)s;
+  ed_pardec_free(f->par);
   if (f->own_fd && f->fd >= 0) close(f->fd);
   if (f->release) f->release(f->fd);
   ed_decoder_free(f->dec);

@@ -90,6 +90,13 @@ rc_is 0 "directory of large files: the query ends"
 is "$(printf '%s\n' "$OUT" | tail -n +2 | md5sum)" "$( (seq 1 $ROWS; seq 1 $ROWS) | md5sum)" \
   "directory of large files: every id once, file after file, in order"
 
+# Through a pipe: stdin's window is decoded in parallel from memory.
+for f in big.csv quoted.csv; do
+  OUT=$(cat "$f" | "$EDDY" --format csv -e "SELECT id FROM stdin;")
+  is "$(printf '%s\n' "$OUT" | tail -n +2 | md5sum)" "$(seq 1 $ROWS | md5sum)" \
+    "$f piped into stdin: every id once, in order"
+done
+
 # JSON lines, the same rows.
 awk -v n=$ROWS 'BEGIN {
   for (i = 1; i <= n; i++)
@@ -101,6 +108,14 @@ run_eddy --format csv -e "CREATE STREAM s (id BIGINT, grp BIGINT, name VARCHAR, 
 is "$(printf '%s\n' "$OUT" | tail -n +2 | sort -t, -k1,1n |
       awk -F, '{ printf "%s,%s,%.2f\n", $1, $2, $3 }')" \
    "$(cat want_groups.txt)" "large JSON lines: groups equal sqlite3's"
+OUT=$(cat big.jsonl | "$EDDY" --format csv --input-format jsonl \
+  --schema "id BIGINT, grp BIGINT, name VARCHAR, val DOUBLE" \
+  -e "SELECT grp, count(*) AS n, sum(val) AS total FROM stdin GROUP BY grp EMIT UPDATE;")
+# UPDATE rows arrive batch after batch: the last one per group is final.
+is "$(printf '%s\n' "$OUT" | tail -n +2 |
+      awk -F, '{ last[$1] = $0 } END { for (g in last) print last[g] }' |
+      sort -t, -k1,1n | awk -F, '{ printf "%s,%s,%.2f\n", $1, $2, $3 }')" \
+   "$(cat want_groups.txt)" "large JSON lines piped into stdin: groups equal sqlite3's"
 
 # --- columns a query does not read
 printf 'a,b\n1,10\n2,oops\n3,30\n' >bad.csv

@@ -40,6 +40,22 @@ await() {
   echo "# timed out waiting for: $text (x$n)" >&2
 }
 
+# await_prompt_after TEXT: in `typing`, waits until a prompt follows the
+# last line holding TEXT.  Ctrl-D must reach the shell while libedit reads
+# (a terminal in canonical mode would take it as an end of line and drop
+# it), and libedit shows the prompt once it reads.
+await_prompt_after() {
+  local text=$1 end=$((SECONDS + 20))
+  while [ $SECONDS -lt $end ]; do
+    tr -d '\r' <"$TRANSCRIPT" | awk -v t="$text" '
+      index($0, t) { seen = 1; found = 0; next }
+      seen && index($0, "eddy> ") { found = 1 }
+      END { exit !found }' && return 0
+    sleep 0.05
+  done
+  echo "# timed out waiting for a prompt after: $text" >&2
+}
+
 cat > "$HOME/.eddyrc" <<'SQL'
 .print eddyrc was run
 CREATE TABLE from_rc (a BIGINT);
@@ -133,7 +149,7 @@ typing() {
   printf "INSERT INTO s VALUES ('2024-01-01 10:00:07');\n"
   await '|2024-01-01 10:00:01|  1|'
   printf 'SHOW QUERIES;\n'
-  await '|running|'
+  await_prompt_after '|running|'
   printf '\004'
 }
 shell_session -n

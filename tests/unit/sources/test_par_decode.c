@@ -6,7 +6,7 @@
 ** breaks, CRLF, blank lines, a byte order mark, a header, records with a
 ** field missing, values that do not convert), JSON lines (blank and
 ** invalid lines, long lines) and text are written to a file and decoded
-** by sources/par_decode.h with tiny chunks (so that chunk cuts fall
+** by sources/par_decode.h (from the file or from memory) with tiny chunks (so that chunk cuts fall
 ** everywhere, inside quoted line breaks too) on 1 to 3 threads, in one
 ** range or in two (the first not final, the second starting at a record
 ** boundary mid-file).  Rows, their order and the decoder's counts must
@@ -115,8 +115,12 @@ static bool decode_par(EdDecoder *d, int fd, const Text *in, size_t from,
                        size_t to, bool final, EdBatch *b, Text *out) {
   int threads = 1 + pick(3);
   size_t chunk = 16 + (size_t)pick(400);
-  EdParDecode *p = ed_pardec_start(d, fd, "in", (int64_t)from, (int64_t)to,
-                                   final, threads, chunk);
+  /* From the file, or from the bytes in memory (stdin's window). */
+  EdParDecode *p =
+      pick(2) ? ed_pardec_start(d, fd, "in", (int64_t)from, (int64_t)to,
+                                final, threads, chunk)
+              : ed_pardec_start_mem(d, in->buf + from, "in", (int64_t)from,
+                                    (int64_t)to, final, threads, chunk);
   EdError err;
   int r;
   ed_batch_reset(b);
