@@ -294,6 +294,43 @@ int ed_dec_parse_double(const char *p, size_t n, double *out);
 /* 10^0 .. 10^22, each exactly a double: a decimal m / 10^k with m <= 2^53
 ** is then correctly rounded. */
 extern const double ed_pow10_exact[23];
+
+/* The common number for a BIGINT or DOUBLE column (t), read in one pass
+** from s (before e): an optional '-', then an integer of at most 18
+** digits without a leading zero, or (DOUBLE) digits with a fraction, at
+** most 18 in all, no exponent.  Returns the end of the number with *i
+** (BIGINT) or *d (DOUBLE) set to what ed_dec_parse_bigint /
+** ed_dec_parse_double give for the same text, or NULL for any other form
+** (the caller then takes the general path). */
+static inline const char *ed_dec_fast_number(const char *s, const char *e,
+                                             EdType t, int64_t *i,
+                                             double *d) {
+  bool neg = s < e && *s == '-';
+  s += neg;
+  const char *d0 = s;
+  uint64_t m = 0;
+  while (s < e && (unsigned)(*s - '0') < 10)
+    m = m * 10 + (uint64_t)(*s++ - '0');
+  long ni = s - d0, nf = 0;
+  if (ni < 1 || ni > 18 || (ni > 1 && *d0 == '0')) return NULL;
+  if (s < e && *s == '.') {
+    if (t != ED_T_DOUBLE) return NULL;
+    const char *f = ++s;
+    while (s < e && (unsigned)(*s - '0') < 10)
+      m = m * 10 + (uint64_t)(*s++ - '0');
+    nf = s - f;
+    if (nf < 1 || ni + nf > 18) return NULL;
+  }
+  if (s < e && (*s == 'e' || *s == 'E')) return NULL;
+  if (t == ED_T_DOUBLE) {
+    if (m > ((uint64_t)1 << 53)) return NULL;
+    double v = nf ? (double)m / ed_pow10_exact[nf] : (double)m;
+    *d = neg ? -v : v;
+  } else {
+    *i = neg ? -(int64_t)m : (int64_t)m;
+  }
+  return s;
+}
 int ed_dec_parse_bool(const char *p, size_t n, bool *out);
 
 /* Grows d->scratch to at least n bytes and returns it. */

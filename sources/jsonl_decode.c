@@ -463,41 +463,6 @@ static int epoch_number(const char *p, size_t n, bool is_int, int64_t *out) {
   return 0;
 }
 
-/* The common number into a BIGINT or DOUBLE column, read in one pass:
-** an integer of at most 18 digits, or (DOUBLE) digits with a fraction,
-** at most 18 in all and no exponent.  The value is what
-** ed_dec_parse_double / ed_dec_parse_bigint give for the same text.
-** Returns false, having consumed nothing, for any other form. */
-static inline bool fast_number(Lex *x, EdVector *v, int row, EdType t) {
-  const char *s = x->p, *e = x->end;
-  bool neg = s < e && *s == '-';
-  s += neg;
-  const char *d0 = s;
-  uint64_t m = 0;
-  while (s < e && (unsigned)(*s - '0') < 10) m = m * 10 + (uint64_t)(*s++ - '0');
-  long ni = s - d0, nf = 0;
-  if (ni < 1 || ni > 18 || (ni > 1 && *d0 == '0')) return false;
-  if (s < e && *s == '.') {
-    if (t != ED_T_DOUBLE) return false;
-    const char *f = ++s;
-    while (s < e && (unsigned)(*s - '0') < 10)
-      m = m * 10 + (uint64_t)(*s++ - '0');
-    nf = s - f;
-    if (nf < 1 || ni + nf > 18) return false;
-  }
-  if (s < e && (*s == 'e' || *s == 'E')) return false;
-  if (t == ED_T_DOUBLE) {
-    if (m > ((uint64_t)1 << 53)) return false;
-    double dv = nf ? (double)m / ed_pow10_exact[nf] : (double)m;
-    ED_VEC_F64(v)[row] = neg ? -dv : dv;
-  } else {
-    ED_VEC_I64(v)[row] = neg ? -(int64_t)m : (int64_t)m;
-  }
-  ed_vec_set_valid(v, row);
-  x->p = s;
-  return true;
-}
-
 /* Parses the value at x->p into column c (-1: skip it). */
 static bool put_value(EdDecoder *d, EdBatch *out, Lex *x, int c) {
   const char *vs = x->p;
@@ -515,8 +480,18 @@ static bool put_value(EdDecoder *d, EdBatch *out, Lex *x, int c) {
   int row = out->nrows;
   EdType t = d->types[c];
   if ((t == ED_T_DOUBLE || t == ED_T_BIGINT) &&
-      (*vs == '-' || (unsigned)(*vs - '0') < 10) && fast_number(x, v, row, t))
-    return true;
+      (*vs == '-' || (unsigned)(*vs - '0') < 10)) {
+    int64_t iv = 0;
+    double dv = 0;
+    const char *q = ed_dec_fast_number(vs, x->end, t, &iv, &dv);
+    if (q) {
+      if (t == ED_T_DOUBLE) ED_VEC_F64(v)[row] = dv;
+      else ED_VEC_I64(v)[row] = iv;
+      ed_vec_set_valid(v, row);
+      x->p = q;
+      return true;
+    }
+  }
   const char *b;
   size_t n;
   bool flag;

@@ -621,6 +621,46 @@ static void test_jsonl_number_lengths(void) {
              "anywhere in one makes the line malformed");
 }
 
+/* CSV numbers of 1 to 20 digits, plain, negative, with a fraction, an
+** exponent, a leading '+' or zero, blanks around: read into DOUBLE as
+** strtod reads them and into BIGINT as strtoll does (or NULL and counted
+** when not an integer or out of range). */
+static void test_csv_number_forms(void) {
+  EdDecodeOpts o = csv_opts();
+  o.header = false;
+  const char *digits = "98765432109876543210";
+  static const char *const forms[] = {"%s", "-%s", "%s.125", "-%s.5",
+                                      "%se2", "+%s", "0%s", " %s "};
+  int bad = 0;
+  for (int n = 1; n <= 20; n++) {
+    for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++) {
+      char num[64], line[160], want[160];
+      char dig[24];
+      snprintf(dig, sizeof dig, "%.*s", n, digits);
+      snprintf(num, sizeof num, forms[k], dig);
+      snprintf(line, sizeof line, "%s,%s\n", num, num);
+      Run r = decode(&o, "d DOUBLE, i BIGINT", line);
+      errno = 0;
+      char *end;
+      long long iv = strtoll(num, &end, 10);
+      while (*end == ' ') end++;
+      bool int_ok = errno == 0 && *end == '\0';
+      if (int_ok)
+        snprintf(want, sizeof want, "%g|%lld\n", strtod(num, NULL), iv);
+      else
+        snprintf(want, sizeof want, "%g|NULL\n", strtod(num, NULL));
+      bool ok = r.rc == 0 && r.rows && strcmp(r.rows, want) == 0 &&
+                r.stats.bad == (int_ok ? 0 : 1);
+      if (!ok)
+        printf("# %s: got %s", line, r.rows ? r.rows : "(none)\n");
+      bad += !ok;
+      free(r.rows);
+    }
+  }
+  TAP_EQ_INT(bad, 0, "csv: numbers of 1-20 digits in eight forms read as "
+                     "strtod and strtoll read them");
+}
+
 static void test_jsonl_bad(void) {
   static const struct {
     const char *line, *reason;
@@ -745,6 +785,7 @@ int main(void) {
   test_bad_records_path();
   test_jsonl_basic();
   test_jsonl_repeated_keys();
+  test_csv_number_forms();
   test_jsonl_number_lengths();
   test_jsonl_bad();
   test_text();
