@@ -503,15 +503,6 @@ int ed_dec_parse_bool(const char *p, size_t n, bool *out) {
 
 /* ------------------------------------------------------------------ rows */
 
-void ed_dec_row_begin(EdDecoder *d, EdBatch *out) {
-  /* The row's columns are already NULL: clear_rows did it for every row
-  ** a feed may write, and a dropped row is cleared again. */
-  assert(out->nrows < ED_BATCH_CAP);
-  (void)out;
-  d->rec_bad = false;
-  d->reason[0] = '\0';
-}
-
 void ed_dec_row_clear(EdDecoder *d, EdBatch *out) {
   for (int c = 0; c < d->ncols; c++)
     ed_vec_set_null(&out->cols[c], out->nrows);
@@ -743,13 +734,9 @@ static int write_bad(EdDecoder *d, const char *raw, size_t rawlen,
   return 0;
 }
 
-int ed_dec_row_end(EdDecoder *d, EdBatch *out, const char *raw,
-                   size_t rawlen, EdError *err) {
-  if (!d->rec_bad) {
-    out->nrows++;
-    d->stats.records++;
-    return 0;
-  }
+int ed_dec_row_end_bad(EdDecoder *d, EdBatch *out, const char *raw,
+                       size_t rawlen, EdError *err) {
+  assert(d->rec_bad);
   d->stats.bad++;
   if (d->opts.bad_records_path && write_bad(d, raw, rawlen, err)) return -1;
   switch (d->opts.mode) {

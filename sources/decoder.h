@@ -45,6 +45,7 @@
 #ifndef ED_DECODER_H
 #define ED_DECODER_H
 
+#include <assert.h>
 #include <stdio.h>
 
 #include "sources/file_source.h"
@@ -251,8 +252,14 @@ EdRecResult ed_csv_split(EdDecoder *d, const char *p, size_t n, bool final,
 
 /* Row helpers shared by the formats (decoder.c). */
 
-/* Starts a row at out->nrows: every column NULL. */
-void ed_dec_row_begin(EdDecoder *d, EdBatch *out);
+/* Starts a row at out->nrows.  Its columns are already NULL: each feed
+** clears the rows it may write, and a dropped row is cleared again. */
+static inline void ed_dec_row_begin(EdDecoder *d, EdBatch *out) {
+  assert(out->nrows < ED_BATCH_CAP);
+  (void)out;
+  d->rec_bad = false;
+  d->reason[0] = '\0';
+}
 
 /* Converts text [p, p+n) into column c of the current row per the
 ** column's type (VARCHAR: copied into the batch arena).  When it does not
@@ -282,9 +289,19 @@ void ed_dec_bad(EdDecoder *d, const char *fmt, ...)
 
 /* Ends the row: commits it (good record, or bad under PERMISSIVE, raw text
 ** into _corrupt_record), drops it (DROPMALFORMED) or fails (FAILFAST).
-** raw is the record's text without terminator.  Returns 0 or -1. */
-int ed_dec_row_end(EdDecoder *d, EdBatch *out, const char *raw,
-                   size_t rawlen, EdError *err);
+** raw is the record's text without terminator.  Returns 0 or -1.  A good
+** record is committed inline; ed_dec_row_end_bad does the rest. */
+int ed_dec_row_end_bad(EdDecoder *d, EdBatch *out, const char *raw,
+                       size_t rawlen, EdError *err);
+static inline int ed_dec_row_end(EdDecoder *d, EdBatch *out, const char *raw,
+                                 size_t rawlen, EdError *err) {
+  if (!d->rec_bad) {
+    out->nrows++;
+    d->stats.records++;
+    return 0;
+  }
+  return ed_dec_row_end_bad(d, out, raw, rawlen, err);
+}
 
 /* Parsers of typed text, strict: the whole text must be the value
 ** (surrounding blanks allowed).  Return 0 on success, -1 otherwise. */
