@@ -230,9 +230,7 @@ events_section() {
       sqlite_import "$f" && s_imp=$S_IMPORT || s_imp=-
     fi
     for q in a b c d; do
-      # eddy (the file read once first, for every engine: the machine may
-      # reclaim page cache between measurements)
-      cat "$DATA/events.$f" > /dev/null
+      # eddy
       OUT=$DATA/out/eddy_${q}_$f.csv ERR=$DATA/out/eddy.err
       local e_s=-
       measure_in_data "$EDDY" --format csv -f "$Q/events_$f.sql" -f "$Q/$q.sql"
@@ -241,7 +239,6 @@ events_section() {
       # duckdb
       local d_s=-
       if [ $have_duck = 1 ]; then
-        cat "$DATA/events.$f" > /dev/null
         run_duckdb "$q" "$f" && d_s=$D_S
       fi
       # sqlite
@@ -259,7 +256,6 @@ events_section() {
         for awkbin in mawk gawk; do
           have $awkbin || continue
           OUT=$DATA/out/${awkbin}_${q}_$f.csv ERR=$DATA/out/awk.err
-          cat "$DATA/events.$f" > /dev/null
           measure $awkbin -F"$fs" -f "$Q/awk/${q}_$f.awk" "$DATA/events.$f"
           [ "$T_RC" = 0 ] || continue
           if [ $awkbin = mawk ]; then m_s=$T_WALL; else g_s=$T_WALL; fi
