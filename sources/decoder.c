@@ -167,29 +167,23 @@ void ed_decoder_free(EdDecoder *d) {
   free(d);
 }
 
+/* The options part of the pruning rule: PERMISSIVE, no bad_records_path,
+** a format with more than one column. */
+static bool opts_prunable(const EdDecodeOpts *o) {
+  return o->mode == ED_BAD_PERMISSIVE && o->format != ED_IN_TEXT &&
+         !(o->bad_records_path && o->bad_records_path[0]);
+}
+
 /* Skips converting the columns nobody reads, where that is invisible
 ** (see decoder.h). */
-int ed_decoder_prune(EdDecoder *d, const bool *read) {
-  bool may = d->opts.mode == ED_BAD_PERMISSIVE && d->corrupt_col < 0 &&
-             !(d->opts.bad_records_path && d->opts.bad_records_path[0]) &&
-             d->opts.format != ED_IN_TEXT;
-  int n = 0;
-  for (int c = 0; c < d->ncols; c++) {
+void ed_decoder_prune(EdDecoder *d, const bool *read) {
+  bool may = opts_prunable(&d->opts) && d->corrupt_col < 0;
+  for (int c = 0; c < d->ncols; c++)
     d->skip[c] = may && read && !read[c] && !d->external[c];
-    n += d->skip[c];
-  }
-  return n;
 }
 
 bool ed_decode_prunable(const EdDecodeOpts *o, const EdSchema *schema) {
-  if (o->mode != ED_BAD_PERMISSIVE || o->format == ED_IN_TEXT ||
-      (o->bad_records_path && o->bad_records_path[0]))
-    return false;
-  for (int c = 0; c < schema->ncols; c++)
-    if (schema->cols[c].name &&
-        strcasecmp(schema->cols[c].name, "_corrupt_record") == 0)
-      return false;
-  return true;
+  return opts_prunable(o) && ed_schema_find(schema, "_corrupt_record") < 0;
 }
 
 /* Starts a new input (see decoder.h). */
@@ -355,7 +349,6 @@ int ed_decoder_flush(EdDecoder *d, EdBatch *out, EdError *err) {
 }
 
 /* ------------------------------------------------------------ typed text */
-
 
 static void trim(const char **p, size_t *n) {
   const char *s = *p, *e = s + *n;

@@ -74,9 +74,8 @@ EdDecoder *ed_decoder_clone(const EdDecoder *d);
 ** malformed value in a column nobody reads changes nothing but the count
 ** of malformed records (as Spark's CSV column pruning); in the other
 ** modes, where a malformed value drops the row, stops the query or is
-** written out, every column is converted.  Returns the number of columns
-** skipped. */
-int ed_decoder_prune(EdDecoder *d, const bool *read);
+** written out, every column is converted. */
+void ed_decoder_prune(EdDecoder *d, const bool *read);
 
 /* Whether decoders of these options and schema skip the columns nobody
 ** reads (the rule ed_decoder_prune applies). */

@@ -58,6 +58,7 @@ struct EdParDecode {
   EdType *types;
   Worker *workers;
   int nworkers;
+  bool threaded;            /* some worker thread started */
   pthread_mutex_t mu;
   pthread_cond_t work_cv;   /* a slot was freed, or stop */
   pthread_cond_t ready_cv;  /* a chunk became ready */
@@ -83,9 +84,12 @@ int ed_pardec_threads(void) {
   return n > MAX_THREADS ? MAX_THREADS : (int)n;
 }
 
-bool ed_pardec_usable(const EdDecoder *d) {
-  return d->opts.mode != ED_BAD_FAILFAST &&
-         !(d->opts.bad_records_path && d->opts.bad_records_path[0]);
+int ed_pardec_plan(const EdDecoder *d, int64_t bytes) {
+  if (bytes < (int64_t)ED_PARDEC_MIN_BYTES || d->opts.mode == ED_BAD_FAILFAST ||
+      (d->opts.bad_records_path && d->opts.bad_records_path[0]))
+    return 0;
+  int threads = ed_pardec_threads();
+  return threads > 1 ? threads : 0;
 }
 
 /* ---------------------------------------------------------- batches */
@@ -309,9 +313,11 @@ static EdParDecode *start(EdDecoder *d, int fd, const char *mem,
       w->buf = ed_malloc(w->cap);
     }
   }
-  for (int i = 0; i < nthreads; i++)
+  for (int i = 0; i < nthreads; i++) {
     p->workers[i].started = pthread_create(&p->workers[i].tid, NULL,
                                            worker_main, &p->workers[i]) == 0;
+    p->threaded |= p->workers[i].started;
+  }
   /* Should no thread start, the reader decodes every chunk itself. */
   return p;
 }
@@ -352,9 +358,7 @@ static void release_slot(EdParDecode *p, Chunk *c) {
 ** thread runs). */
 static Chunk *wait_chunk(EdParDecode *p) {
   Chunk *c = &p->ring[p->cur % p->depth];
-  bool any = false;
-  for (int i = 0; i < p->nworkers; i++) any |= p->workers[i].started;
-  if (!any) {
+  if (!p->threaded) {
     if (!c->ready) {
       p->next_chunk = p->cur + 1;
       decode_chunk(&p->workers[0], p->cur, c);

@@ -20,7 +20,7 @@
 ** cut at a guessed boundary and are thrown away.
 **
 ** Line numbers are only known after the fact, so only decoders whose
-** messages carry none may run in parallel (ed_pardec_usable): not
+** messages carry none may run in parallel (ed_pardec_plan): not
 ** FAILFAST, no bad_records_path.  Counts (records, malformed records,
 ** lines) are added to the source's decoder chunk by chunk.
 */
@@ -45,8 +45,10 @@ typedef struct EdParDecode EdParDecode;
 ** processors online; at most 8.  1 means decode on the caller's thread. */
 int ed_pardec_threads(void);
 
-/* Whether d's ranges may be decoded in parallel (see the top). */
-bool ed_pardec_usable(const EdDecoder *d);
+/* The threads to decode `bytes` bytes with d on, or 0 when the range is to
+** be decoded the ordinary way: one processor only, a range smaller than
+** ED_PARDEC_MIN_BYTES, or d's messages need line numbers (see the top). */
+int ed_pardec_plan(const EdDecoder *d, int64_t bytes);
 
 /* Starts nthreads workers decoding bytes [pos, end) of fd (path for
 ** messages).  d stands at pos, a record boundary (its header and

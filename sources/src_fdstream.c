@@ -199,10 +199,9 @@ static void fd_stats(FdSrc *f) {
 ** the batch (if any) is to be fed here, -1 on failure. */
 static int fd_par(FdSrc *f, EdBatch *out, EdError *err) {
   int64_t cur = f->base_off + (int64_t)f->lo;
-  int threads = ed_pardec_threads();
-  if (!f->par && cur == f->b_start && f->arrival_col < 0 && threads > 1 &&
-      f->b_end - f->b_start >= (int64_t)ED_PARDEC_MIN_BYTES &&
-      ed_pardec_usable(f->dec))
+  int threads;
+  if (!f->par && cur == f->b_start && f->arrival_col < 0 &&
+      (threads = ed_pardec_plan(f->dec, f->b_end - f->b_start)) > 0)
     f->par = ed_pardec_start_mem(f->dec, f->buf + f->lo, f->name, f->b_start,
                                  f->b_end, f->b_final, threads,
                                  ED_PARDEC_CHUNK);

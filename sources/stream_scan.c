@@ -282,9 +282,8 @@ int ed_src_feed_file(EdFileFeed *f, EdDecoder *d, EdBatch *out,
 void ed_src_par_start(EdParFeed *pf, EdFileFeed *rd, EdDecoder *dec,
                       int64_t from, bool final) {
   pf->par = NULL;
-  int threads = ed_pardec_threads();
-  if (threads > 1 && ed_pardec_usable(dec) &&
-      rd->end - from >= (int64_t)ED_PARDEC_MIN_BYTES) {
+  int threads = ed_pardec_plan(dec, rd->end - from);
+  if (threads > 0) {
     pf->par = ed_pardec_start(dec, rd->fd, rd->path, from, rd->end, final,
                               threads, ED_PARDEC_CHUNK);
     pf->from = from;
