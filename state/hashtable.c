@@ -502,14 +502,11 @@ void ed_ht_hash(const EdHashTable *ht, EdVector *const *keys,
   if (ht->nkeys == 1 && ht->types[0] == ED_T_VARCHAR) {
     /* One string key (GROUP BY page): the loop without the type switch. */
     const EdVector *v = keys[0];
-    const EdStr *strs = ED_VEC_STR(v);
     uint64_t hnull = hash_null(0);
     for (int k = 0; k < n; k++) {
       int p = rows ? rows[k] : k;
-      hashes[k] = ed_vec_valid(v, p)
-                      ? XXH3_64bits_withSeed(strs[p].len ? strs[p].ptr : "",
-                                             strs[p].len, 0)
-                      : hnull;
+      hashes[k] = ed_vec_valid(v, p) ? hash_value(ED_T_VARCHAR, v->data, p, 0)
+                                     : hnull;
     }
     return;
   }
@@ -582,12 +579,13 @@ static inline bool same_short(const void *a, const void *b, uint32_t n) {
 }
 
 /* Finds the one-VARCHAR key str (not NULL) without encoding it: its
-** encoded form is one null byte, the 4-byte length, then the bytes, so an
-** entry of the same hash and length holds it when the bytes after the
-** first five match.  Returns its id or ED_HT_NONE. */
+** encoded form is the null bitmap, the 4-byte length, then the bytes, so
+** an entry of the same hash and length holds it when the bytes after that
+** prefix match.  Returns its id or ED_HT_NONE. */
 static uint32_t probe_str(const EdHashTable *ht, uint64_t hash, EdStr str) {
   uint32_t tag = (uint32_t)(hash >> 32);
-  uint32_t len = 5 + str.len;
+  uint32_t pre = (uint32_t)ht->null_bytes + 4;
+  uint32_t len = pre + str.len;
   for (uint32_t i = (uint32_t)hash & ht->mask;; i = (i + 1) & ht->mask) {
     uint64_t s = ht->slots[i];
     if (s == 0) return ED_HT_NONE;
@@ -595,7 +593,7 @@ static uint32_t probe_str(const EdHashTable *ht, uint64_t hash, EdStr str) {
     const EdHtEntry *e = &ht->entries[slot_id(s)];
     if (e->hash != hash || e->len != len) continue;
     const uint8_t *k = len <= ED_HT_HEAD ? e->head : e->key;
-    if (same_short(k + 5, str.ptr, str.len)) return slot_id(s);
+    if (same_short(k + pre, str.ptr, str.len)) return slot_id(s);
   }
 }
 
