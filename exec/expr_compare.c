@@ -291,38 +291,26 @@ void ev_prep_in(EdEvaluator *ev, EvNode *nd) {
   }
 }
 
-/* Membership tests: linear for short lists, binary search otherwise. */
-static bool set_find_i64(const InSet *s, int64_t x) {
-  const int64_t *v = s->vals;
-  if (s->n <= IN_LINEAR_MAX) {
-    bool f = false;
-    for (int j = 0; j < s->n; j++) f |= v[j] == x;
-    return f;
+/* Membership tests: linear for short lists, binary search otherwise (the
+** same code for each fixed-width type, sorted values of type T). */
+#define DEFINE_SET_FIND(name, T)                                        \
+  static bool name(const InSet *s, T x) {                               \
+    const T *v = s->vals;                                               \
+    if (s->n <= IN_LINEAR_MAX) {                                        \
+      bool f = false;                                                   \
+      for (int j = 0; j < s->n; j++) f |= v[j] == x;                    \
+      return f;                                                         \
+    }                                                                   \
+    int lo = 0, hi = s->n;                                              \
+    while (lo < hi) {                                                   \
+      int mid = (lo + hi) >> 1;                                         \
+      if (v[mid] < x) lo = mid + 1;                                     \
+      else hi = mid;                                                    \
+    }                                                                   \
+    return lo < s->n && v[lo] == x;                                     \
   }
-  int lo = 0, hi = s->n;
-  while (lo < hi) {
-    int mid = (lo + hi) >> 1;
-    if (v[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < s->n && v[lo] == x;
-}
-
-static bool set_find_f64(const InSet *s, double x) {
-  const double *v = s->vals;
-  if (s->n <= IN_LINEAR_MAX) {
-    bool f = false;
-    for (int j = 0; j < s->n; j++) f |= v[j] == x;
-    return f;
-  }
-  int lo = 0, hi = s->n;
-  while (lo < hi) {
-    int mid = (lo + hi) >> 1;
-    if (v[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < s->n && v[lo] == x;
-}
+DEFINE_SET_FIND(set_find_i64, int64_t)
+DEFINE_SET_FIND(set_find_f64, double)
 
 static bool set_find_str(const InSet *s, EdStr x) {
   const EdStr *v = s->vals;
