@@ -13,7 +13,10 @@ script -qec true /dev/null >/dev/null 2>&1 </dev/null || skip_all "no pseudo-ter
 # shell_session ARGS: runs eddy ARGS on a terminal; its input is the output
 # of the function `typing`; the transcript (CRs removed) goes to $OUT.
 # Each session writes a transcript of its own, so that `await` in `typing`
-# never reads the previous session's.
+# never reads the previous session's.  script(1) runs the command through
+# $SHELL -c; `exec` makes eddy replace that shell, for a shell left waiting
+# (dash, when SHELL is unset) would itself take the Ctrl-C typed at eddy and
+# exit 130 once eddy has gone.
 NSESSION=0
 shell_session() {
   local cmd
@@ -21,7 +24,7 @@ shell_session() {
   NSESSION=$((NSESSION + 1))
   TRANSCRIPT=$SCRATCH/.out.$NSESSION
   : >"$TRANSCRIPT"
-  typing | timeout 60 script -qec "$cmd" /dev/null >"$TRANSCRIPT" 2>&1
+  typing | timeout 60 script -qec "exec $cmd" /dev/null >"$TRANSCRIPT" 2>&1
   RC=$?
   OUT=$(tr -d '\r' <"$TRANSCRIPT")
 }
