@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/shortstr.h"
+
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -487,6 +489,75 @@ void ed_ht_clear(EdHashTable *ht) {
   ed_arena_reset(&ht->keys);
 }
 
+/* ------------------------------------------------------ pointer memo */
+
+/* Within one batch, a (pointer, length) pair seen before names the same
+** bytes, hence the same hash and the same group.  Decoders keep one copy of
+** each short value per batch (sources/decoder.c), so the rows of a
+** low-cardinality string key repeat a few pointers; the memo, a small
+** table on the stack of one call, answers those rows without hashing or
+** comparing the bytes.  A pointer not found costs one probe of up to
+** MEMO_PROBES slots. */
+#define MEMO_SLOTS 256
+#define MEMO_PROBES 4
+
+typedef struct PtrMemo {
+  const char *ptr;       /* NULL: free */
+  uint32_t len;
+  uint32_t id;
+  uint64_t hash;
+} PtrMemo;
+
+static inline uint32_t memo_home(const char *ptr) {
+  return (uint32_t)(((uint64_t)(uintptr_t)ptr * 0x9E3779B97F4A7C15ull) >> 56);
+}
+
+/* The memo entry of s, or NULL. */
+static inline PtrMemo *memo_find(PtrMemo *memo, EdStr s) {
+  uint32_t i = memo_home(s.ptr);
+  for (int k = 0; k < MEMO_PROBES; k++, i = (i + 1) & (MEMO_SLOTS - 1)) {
+    PtrMemo *m = &memo[i];
+    if (m->ptr == s.ptr && m->len == s.len) return m;
+    if (!m->ptr) return NULL;
+  }
+  return NULL;
+}
+
+/* Remembers s in the first free slot of its probe window, or in its home
+** slot when the window is full. */
+static inline void memo_put(PtrMemo *memo, EdStr s, uint64_t hash,
+                            uint32_t id) {
+  uint32_t home = memo_home(s.ptr), i = home;
+  for (int k = 0; k < MEMO_PROBES; k++, i = (i + 1) & (MEMO_SLOTS - 1))
+    if (!memo[i].ptr) break;
+  if (memo[i].ptr) i = home;
+  memo[i] = (PtrMemo){s.ptr, s.len, id, hash};
+}
+
+/* Hashes of the one-VARCHAR keys of rows (see ed_ht_hash). */
+static void str_hash(const EdVector *v, const uint16_t *rows, int n,
+                     uint64_t *hashes) {
+  PtrMemo memo[MEMO_SLOTS];
+  memset(memo, 0, sizeof memo);
+  const EdStr *strs = ED_VEC_STR(v);
+  uint64_t hnull = hash_null(0);
+  for (int k = 0; k < n; k++) {
+    int p = rows ? rows[k] : k;
+    if (!ed_vec_valid(v, p)) {
+      hashes[k] = hnull;
+      continue;
+    }
+    EdStr s = strs[p];
+    const PtrMemo *m = s.len ? memo_find(memo, s) : NULL;
+    if (m) {
+      hashes[k] = m->hash;
+    } else {
+      hashes[k] = hash_value(ED_T_VARCHAR, strs, p, 0);
+      if (s.len) memo_put(memo, s, hashes[k], ED_HT_NONE);
+    }
+  }
+}
+
 void ed_ht_hash(const EdHashTable *ht, EdVector *const *keys,
                 const uint16_t *rows, int n, uint64_t *hashes) {
   if (ht->fixed) {
@@ -500,14 +571,8 @@ void ed_ht_hash(const EdHashTable *ht, EdVector *const *keys,
     return;
   }
   if (ht->nkeys == 1 && ht->types[0] == ED_T_VARCHAR) {
-    /* One string key (GROUP BY page): the loop without the type switch. */
-    const EdVector *v = keys[0];
-    uint64_t hnull = hash_null(0);
-    for (int k = 0; k < n; k++) {
-      int p = rows ? rows[k] : k;
-      hashes[k] = ed_vec_valid(v, p) ? hash_value(ED_T_VARCHAR, v->data, p, 0)
-                                     : hnull;
-    }
+    /* One string key (GROUP BY page): no type switch, repeats memoized. */
+    str_hash(keys[0], rows, n, hashes);
     return;
   }
   for (int k = 0; k < n; k++) hashes[k] = 0;
@@ -549,35 +614,6 @@ static inline void prefetch_ahead(const EdHashTable *ht,
   }
 }
 
-/* Whether a[0..n) and b[0..n) hold the same bytes.  Up to 16 bytes are
-** compared with loads that overlap but never pass either end (group keys
-** are mostly short); longer ones with memcmp. */
-static inline bool same_short(const void *a, const void *b, uint32_t n) {
-  const char *x = a, *y = b;
-  if (n >= 8 && n <= 16) {
-    uint64_t x1, x2, y1, y2;
-    memcpy(&x1, x, 8);
-    memcpy(&y1, y, 8);
-    memcpy(&x2, x + n - 8, 8);
-    memcpy(&y2, y + n - 8, 8);
-    return x1 == y1 && x2 == y2;
-  }
-  if (n >= 4 && n < 8) {
-    uint32_t x1, x2, y1, y2;
-    memcpy(&x1, x, 4);
-    memcpy(&y1, y, 4);
-    memcpy(&x2, x + n - 4, 4);
-    memcpy(&y2, y + n - 4, 4);
-    return x1 == y1 && x2 == y2;
-  }
-  if (n < 4) {
-    for (uint32_t i = 0; i < n; i++)
-      if (x[i] != y[i]) return false;
-    return true;
-  }
-  return memcmp(x, y, n) == 0;
-}
-
 /* Finds the one-VARCHAR key str (not NULL) without encoding it: its
 ** encoded form is the null bitmap, the 4-byte length, then the bytes, so
 ** an entry of the same hash and length holds it when the bytes after that
@@ -593,23 +629,34 @@ static uint32_t probe_str(const EdHashTable *ht, uint64_t hash, EdStr str) {
     const EdHtEntry *e = &ht->entries[slot_id(s)];
     if (e->hash != hash || e->len != len) continue;
     const uint8_t *k = len <= ED_HT_HEAD ? e->head : e->key;
-    if (same_short(k + pre, str.ptr, str.len)) return slot_id(s);
+    if (ed_short_equal(k + pre, str.ptr, str.len)) return slot_id(s);
   }
 }
 
 /* Batch find-or-insert for a table keyed by one VARCHAR: hits are found
-** by comparing the string itself; only new keys and NULLs are encoded. */
+** by comparing the string itself, repeated pointers by the memo; only new
+** keys and NULLs are encoded. */
 static int str_batch(EdHashTable *ht, EdVector *const *keys,
                      const uint16_t *rows, int n, const uint64_t *hashes,
                      uint32_t *ids, bool *is_new) {
   const EdVector *v = keys[0];
   const EdStr *strs = ED_VEC_STR(v);
+  PtrMemo memo[MEMO_SLOTS];
+  memset(memo, 0, sizeof memo);
   int inserted = 0;
   for (int k = 0; k < n; k++) {
-    prefetch_ahead(ht, hashes, k, n);
     int p = rows ? rows[k] : k;
+    bool valid = ed_vec_valid(v, p);
+    const PtrMemo *m = valid && strs[p].len ? memo_find(memo, strs[p]) : NULL;
+    if (m) {
+      /* Inserted earlier in this call, if at all: not new here. */
+      ids[k] = m->id;
+      if (is_new) is_new[k] = false;
+      continue;
+    }
+    prefetch_ahead(ht, hashes, k, n);
     uint32_t id = ED_HT_NONE;
-    if (ed_vec_valid(v, p)) id = probe_str(ht, hashes[k], strs[p]);
+    if (valid) id = probe_str(ht, hashes[k], strs[p]);
     bool fresh = false;
     if (id == ED_HT_NONE) {
       long len = encode_row(ht, keys, p);
@@ -617,6 +664,7 @@ static int str_batch(EdHashTable *ht, EdVector *const *keys,
         id = find_or_insert_scratch(ht, hashes[k], (uint32_t)len, &fresh);
       inserted += fresh;
     }
+    if (valid && strs[p].len) memo_put(memo, strs[p], hashes[k], id);
     ids[k] = id;
     if (is_new) is_new[k] = fresh;
   }

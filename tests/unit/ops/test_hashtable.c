@@ -446,6 +446,95 @@ static void test_single_bigint(bool nulls_equal) {
   ed_ht_free(ht);
 }
 
+/* A table keyed by one VARCHAR, fed rows whose strings share pointers as
+** decoded batches do (equal values kept once), and also overlap: a
+** pointer repeated with another length is another string, and equal
+** strings at different pointers are one key.  The reference is the text
+** itself (content classes found by comparing bytes). */
+static void test_single_varchar(bool with_selection) {
+  EdType types[] = {ED_T_VARCHAR};
+  EdHashTable *ht = ed_ht_new(1, types, true);
+  EdVector v;
+  ed_vector_init(&v, ED_T_VARCHAR);
+  EdVector *vp[1] = {&v};
+  /* Two copies of one alphabet: (copy, offset, length) names a string. */
+  static const char alpha[] = "abcabcabcabcabcdefgh";
+  char copies[2][sizeof alpha];
+  memcpy(copies[0], alpha, sizeof alpha);
+  memcpy(copies[1], alpha, sizeof alpha);
+  enum { NREF = 400 };
+  static char ref_text[NREF][24];
+  static uint32_t ref_len[NREF];
+  static int ref_id[NREF];
+  int nref = 0, next_id = 0, bad_id = 0, bad_new = 0, bad_hash = 0;
+  int null_id = -1;
+  static uint64_t ref_hash[NREF];
+  uint64_t hashes[ED_BATCH_CAP];
+  uint32_t ids[ED_BATCH_CAP];
+  bool is_new[ED_BATCH_CAP];
+  uint16_t rows[ED_BATCH_CAP];
+  int cls_of[ED_BATCH_CAP];
+  for (int round = 0; round < 30; round++) {
+    int n = 2000;
+    for (int k = 0; k < n; k++) {
+      if (rnd() % 37 == 0) {
+        ed_vec_set_null(&v, k);
+        cls_of[k] = -1;
+        continue;
+      }
+      const char *base = copies[rnd() % 2];
+      uint32_t off = (uint32_t)(rnd() % 8), len = (uint32_t)(rnd() % 13);
+      ed_vec_set_valid(&v, k);
+      ED_VEC_STR(&v)[k] = (EdStr){base + off, len};
+      int c = 0;
+      while (c < nref && !(ref_len[c] == len &&
+                           memcmp(ref_text[c], base + off, len) == 0))
+        c++;
+      if (c == nref) {
+        memcpy(ref_text[c], base + off, len);
+        ref_len[c] = len;
+        ref_id[c] = -1;
+        nref++;
+      }
+      cls_of[k] = c;
+    }
+    /* Every third row, when selecting, in increasing order. */
+    int m = 0;
+    for (int k = 0; k < n; k++)
+      if (!with_selection || k % 3 == 0) rows[m++] = (uint16_t)k;
+    ed_ht_hash(ht, vp, with_selection ? rows : NULL, m, hashes);
+    ed_ht_find_or_insert(ht, vp, with_selection ? rows : NULL, m, hashes,
+                         ids, is_new);
+    for (int k = 0; k < m; k++) {
+      int c = cls_of[rows[k]];
+      int *want = c < 0 ? &null_id : &ref_id[c];
+      bool fresh = *want < 0;
+      if (fresh) {
+        *want = next_id++;
+        if (c >= 0) ref_hash[c] = hashes[k];
+      } else if (c >= 0 && hashes[k] != ref_hash[c]) {
+        bad_hash++;
+      }
+      if ((int)ids[k] != *want) bad_id++;
+      if (is_new[k] != fresh) bad_new++;
+    }
+  }
+  const char *what = with_selection ? "one VARCHAR key, selected rows"
+                                    : "one VARCHAR key";
+  char name[128];
+  snprintf(name, sizeof name, "%s: equal texts, equal ids (shared and "
+           "overlapping pointers)", what);
+  TAP_EQ_INT(bad_id, 0, name);
+  snprintf(name, sizeof name, "%s: is_new at first insertion only", what);
+  TAP_EQ_INT(bad_new, 0, name);
+  snprintf(name, sizeof name, "%s: equal texts, equal hashes", what);
+  TAP_EQ_INT(bad_hash, 0, name);
+  snprintf(name, sizeof name, "%s: count of distinct keys", what);
+  TAP_EQ_INT(ed_ht_count(ht), next_id, name);
+  ed_vector_free(&v);
+  ed_ht_free(ht);
+}
+
 int main(void) {
   for (int x = 0; x < NX; x++) snprintf(strs[x], sizeof strs[x], "str%d", x);
   make_classes();
@@ -454,5 +543,7 @@ int main(void) {
   test_rowstore();
   test_single_bigint(true);
   test_single_bigint(false);
+  test_single_varchar(false);
+  test_single_varchar(true);
   return tap_done();
 }
