@@ -9,6 +9,7 @@
 #include "exec/batch.h"
 
 #include <assert.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,12 @@ static size_t data_bytes(EdType t) {
   return ALIGN16((w ? w : sizeof(int64_t)) * ED_BATCH_CAP);
 }
 
+/* A batch serial never handed out before (by any thread). */
+static uint64_t next_serial(void) {
+  static _Atomic uint64_t counter;
+  return atomic_fetch_add_explicit(&counter, 1, memory_order_relaxed) + 1;
+}
+
 EdBatch *ed_batch_new(int ncols, const EdType *types) {
   assert(ncols >= 0);
   size_t size = ALIGN16(sizeof(EdVector) * (size_t)ncols) +
@@ -73,6 +80,7 @@ EdBatch *ed_batch_new(int ncols, const EdType *types) {
     memset(v->validity, 0xff, VALIDITY_BYTES);
   }
   ed_arena_init(&b->arena, BATCH_ARENA_BLOCK);
+  b->serial = next_serial();
   return b;
 }
 
@@ -84,6 +92,7 @@ void ed_batch_reset(EdBatch *b) {
   b->nsel = 0;
   b->ops = NULL;
   ed_arena_reset(&b->arena);
+  b->serial = next_serial();
 }
 
 const char *ed_row_op_name(EdRowOp op) {

@@ -57,6 +57,8 @@ typedef struct EdBatch {
   uint8_t *ops_buf;     /* storage for ops, ED_BATCH_CAP entries */
   EdArena arena;        /* string bytes produced into this batch */
   void *storage;        /* the one block holding vectors and buffers */
+  uint64_t serial;      /* differs after every reset: names the contents
+                           and arena, for caches of pointers into them */
 } EdBatch;
 
 /* Typed views of a vector's data. */
@@ -89,7 +91,7 @@ static inline int ed_batch_row(const EdBatch *b, int k) {
 EdBatch *ed_batch_new(int ncols, const EdType *types);
 
 /* Empties the batch for reuse: nrows = 0, no selection, validity all set,
-** arena reset.  Column types stay. */
+** arena reset, a new serial.  Column types stay. */
 void ed_batch_reset(EdBatch *b);
 
 void ed_batch_free(EdBatch *b);

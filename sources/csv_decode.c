@@ -308,7 +308,7 @@ EdRecResult ed_csv_record(EdDecoder *d, const char *p, size_t n, bool final,
     d->header_pending = false;
     return ED_REC_DONE;
   }
-  ed_dec_row_begin(d, out);
+  ed_dec_row_begin(d, out, rec, p + *used);
   if (unterminated) ed_dec_bad(d, "unterminated quoted field");
   if (nf != d->nin)
     ed_dec_bad(d, "expected %d field%s, found %d", d->nin,

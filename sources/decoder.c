@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "sources/decoder.h"
+#include "common/shortstr.h"
 
 /* ------------------------------------------------------------- lifecycle */
 
@@ -158,6 +159,9 @@ void ed_decoder_free(EdDecoder *d) {
   free(d->skip);
   free(d->fields);
   free(d->key_hint);
+  if (d->intern)
+    for (int c = 0; c < d->ncols; c++) free(d->intern[c]);
+  free(d->intern);
   free(d->scratch);
   free(d->carry);
   if (d->bad_file) fclose(d->bad_file);
@@ -510,13 +514,92 @@ void ed_dec_bad(EdDecoder *d, const char *fmt, ...) {
   va_end(ap);
 }
 
+/* The values of a column already copied into one batch: each short value
+** is kept once per batch, so that equal values share their bytes.  Then
+** the rows of a low-cardinality key (a page, a country) repeat a few
+** pointers, which grouping recognizes without hashing the bytes again
+** (state/hashtable.c), and the arena holds each value once.  A slot table
+** keyed by ed_short_key, probed linearly a few steps; a value that finds
+** no slot is copied as usual.  After INTERN_MISS_LIMIT values not found in
+** one batch the column is taken to have many distinct values and the
+** table is left alone until the next batch. */
+#define INTERN_SLOTS 256
+#define INTERN_PROBES 4
+#define INTERN_MISS_LIMIT 512
+
+typedef struct InternSlot {
+  uint64_t lo, hi;          /* ed_short_key of the value */
+  const char *ptr;          /* its copy in the batch; NULL: free slot */
+  uint32_t len;
+} InternSlot;
+
+struct EdInternTab {
+  uint64_t serial;          /* batch the slots point into; 0: none */
+  int misses;
+  InternSlot slot[INTERN_SLOTS];
+};
+
+/* Column c's table, emptied when out is not the batch it points into;
+** NULL when out cannot be told apart (serial 0). */
+static EdInternTab *intern_tab(EdDecoder *d, const EdBatch *out, int c) {
+  if (out->serial == 0) return NULL;
+  if (!d->intern) d->intern = ed_calloc((size_t)d->ncols, sizeof *d->intern);
+  EdInternTab *t = d->intern[c];
+  if (!t) t = d->intern[c] = ed_calloc(1, sizeof *t);
+  if (t->serial != out->serial) {
+    memset(t->slot, 0, sizeof t->slot);
+    t->serial = out->serial;
+    t->misses = 0;
+  }
+  return t;
+}
+
+/* A copy of p[0..n) (0 < n <= ED_SHORTSTR_MAX) in out's arena: the one
+** made earlier in this batch when the table has it, else a new one,
+** remembered when its probe window has a free slot. */
+static const char *intern_copy(EdDecoder *d, EdBatch *out, int c,
+                               const char *p, uint32_t n) {
+  EdInternTab *t = intern_tab(d, out, c);
+  if (!t || t->misses >= INTERN_MISS_LIMIT) {
+    char *dst = ed_arena_alloc_bytes(&out->arena, n);
+    memcpy(dst, p, n);
+    return dst;
+  }
+  size_t readable = p >= d->rec_start && p < d->rec_end
+                        ? (size_t)(d->rec_end - p) : 0;
+  uint64_t lo, hi;
+  ed_short_key(p, n, readable, &lo, &hi);
+  uint64_t h = (lo ^ 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull ^
+               (hi + n) * 0x94D049BB133111EBull;
+  uint32_t i = (uint32_t)((h ^ (h >> 29)) >> 56);
+  InternSlot *free_slot = NULL;
+  for (int k = 0; k < INTERN_PROBES; k++, i = (i + 1) % INTERN_SLOTS) {
+    InternSlot *e = &t->slot[i];
+    if (!e->ptr) {
+      free_slot = e;
+      break;
+    }
+    if (e->lo == lo && e->hi == hi && e->len == n) return e->ptr;
+  }
+  t->misses++;
+  char *dst = ed_arena_alloc_bytes(&out->arena, n);
+  memcpy(dst, p, n);
+  if (free_slot) *free_slot = (InternSlot){lo, hi, dst, n};
+  return dst;
+}
+
 void ed_dec_put_str(EdDecoder *d, EdBatch *out, int c, const char *p,
                     size_t n) {
-  (void)d;
   EdVector *v = &out->cols[c];
-  char *dst = n ? ed_arena_alloc_bytes(&out->arena, n) : NULL;
-  if (n) memcpy(dst, p, n);
-  ED_VEC_STR(v)[out->nrows] = (EdStr){dst ? dst : "", (uint32_t)n};
+  const char *dst = "";
+  if (n > 0 && n <= ED_SHORTSTR_MAX) {
+    dst = intern_copy(d, out, c, p, (uint32_t)n);
+  } else if (n > 0) {
+    char *copy = ed_arena_alloc_bytes(&out->arena, n);
+    memcpy(copy, p, n);
+    dst = copy;
+  }
+  ED_VEC_STR(v)[out->nrows] = (EdStr){dst, (uint32_t)n};
   ed_vec_set_valid(v, out->nrows);
 }
 
@@ -767,7 +850,7 @@ EdRecResult ed_text_record(EdDecoder *d, const char *p, size_t n, bool final,
   d->at_input_start = false;
   d->rec_line = d->stats.line++;
   if (len && s[len - 1] == '\r') len--;
-  ed_dec_row_begin(d, out);
+  ed_dec_row_begin(d, out, s, p + *used);
   ed_dec_put_str(d, out, d->text_col, s, len);
   return ed_dec_row_end(d, out, s, len, err) ? ED_REC_FAIL : ED_REC_DONE;
 }

@@ -51,6 +51,7 @@
 #include "sources/file_source.h"
 
 typedef struct EdDecoder EdDecoder;
+typedef struct EdInternTab EdInternTab;
 
 /* Creates a decoder for rows of schema.  external, when not NULL, has
 ** schema->ncols flags; a true flag marks a column the decoder must not read
@@ -191,8 +192,13 @@ struct EdDecoder {
   char ts_prefix[19];
   int64_t ts_base;
   bool ts_cached;
+  /* Short VARCHAR values already in the batch being filled, one table
+  ** per column, made on first use (see ed_dec_put_str). */
+  EdInternTab **intern;
   /* The record being decoded. */
   int64_t rec_line;         /* line where it starts */
+  const char *rec_start;    /* its bytes: a value that lies in them may be */
+  const char *rec_end;      /* read up to rec_end (ed_dec_put_str) */
   bool rec_bad;
   char reason[512];
   /* bad_records_path output */
@@ -251,11 +257,15 @@ EdRecResult ed_csv_split(EdDecoder *d, const char *p, size_t n, bool final,
 
 /* Row helpers shared by the formats (decoder.c). */
 
-/* Starts a row at out->nrows.  Its columns are already NULL: each feed
-** clears the rows it may write, and a dropped row is cleared again. */
-static inline void ed_dec_row_begin(EdDecoder *d, EdBatch *out) {
+/* Starts a row at out->nrows, from the record in [rec, rec_end) of the
+** input.  Its columns are already NULL: each feed clears the rows it may
+** write, and a dropped row is cleared again. */
+static inline void ed_dec_row_begin(EdDecoder *d, EdBatch *out,
+                                    const char *rec, const char *rec_end) {
   assert(out->nrows < ED_BATCH_CAP);
   (void)out;
+  d->rec_start = rec;
+  d->rec_end = rec_end;
   d->rec_bad = false;
   d->reason[0] = '\0';
 }

@@ -631,7 +631,7 @@ EdRecResult ed_jsonl_record(EdDecoder *d, const char *p, size_t n,
   size_t i = 0;
   while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
   if (i == len) return ED_REC_DONE;             /* blank line */
-  ed_dec_row_begin(d, out);
+  ed_dec_row_begin(d, out, s, p + *used);
   Lex x = {s, s, s + len, NULL, NULL};
   if (!parse_object(d, out, &x)) {
     ed_dec_row_clear(d, out);

@@ -777,6 +777,80 @@ static void test_batches_and_carry(void) {
   free(in.buf);
 }
 
+/* The value of row i in test_short_values_shared: few distinct short
+** values in the first batch, others then those again in the second, then
+** thousands of distinct ones; every 50th row a value too long to share. */
+static void shared_value(int i, char *out, size_t cap) {
+  static const char *const few[] = {"/", "ab", "abc", "/home", "/cart/x",
+                                    "0123456789abcdef", "0123456789abcde"};
+  if (i % 50 == 49) snprintf(out, cap, "a longer value at row %d", i);
+  else if (i < 2048) snprintf(out, cap, "%s", few[i % 7]);
+  else if (i < 2048 + 700) snprintf(out, cap, "new%d", i % 9);
+  else if (i < 4096) snprintf(out, cap, "%s", few[i % 5]);
+  else snprintf(out, cap, "v%d", i);
+}
+
+static void test_short_values_shared(bool json) {
+  enum { N = 7000 };
+  Text in = {NULL, 0, 0};
+  char val[64];
+  for (int i = 0; i < N; i++) {
+    shared_value(i, val, sizeof val);
+    if (json) text_addf(&in, "{\"k\":\"%s\",\"n\":%d}\n", val, i);
+    else text_addf(&in, "%d,%s%s", i, val, i + 1 < N ? "\n" : "");
+  }
+  EdDecodeOpts o = json ? json_opts() : csv_opts();
+  o.header = false;
+  EdSchema s;
+  mk_schema(&s, json ? "k VARCHAR, n BIGINT" : "n BIGINT, k VARCHAR");
+  int kc = json ? 0 : 1, nc = json ? 1 : 0;
+  EdError err;
+  EdDecoder *d = ed_decoder_new(&o, &s, NULL, &err);
+  EdBatch *b = mk_batch(&s);
+  int bad_value = 0, bad_share = 0, rows = 0;
+  size_t off = 0;
+  for (;;) {
+    bool done = off == in.len;
+    if (!done) off += (size_t)ed_decoder_feed(d, in.buf + off, in.len - off, b,
+                                              &err);
+    else ed_decoder_flush(d, b, &err);
+    if (b->nrows < ED_BATCH_CAP && !done) continue;
+    for (int r = 0; r < b->nrows; r++) {
+      EdStr v = ED_VEC_STR(&b->cols[kc])[r];
+      int i = (int)ED_VEC_I64(&b->cols[nc])[r];
+      shared_value(i, val, sizeof val);
+      if (v.len != strlen(val) || memcmp(v.ptr, val, v.len) != 0) bad_value++;
+      /* An earlier row of this batch with the same short value holds the
+      ** same bytes (the first 2048 + 2048 rows repeat few values). */
+      if (i >= 4096 || v.len > 16) continue;
+      for (int q = 0; q < r; q++) {
+        EdStr w = ED_VEC_STR(&b->cols[kc])[q];
+        if (w.len == v.len && memcmp(w.ptr, v.ptr, v.len) == 0) {
+          bad_share += w.ptr != v.ptr;
+          break;
+        }
+      }
+    }
+    rows += b->nrows;
+    ed_batch_reset(b);
+    if (done) break;
+  }
+  const char *f = json ? "JSON lines" : "CSV";
+  char name[128];
+  snprintf(name, sizeof name, "%s: %d rows decoded", f, N);
+  TAP_EQ_INT(rows, N, name);
+  snprintf(name, sizeof name, "%s: shared short values read right in "
+           "every batch", f);
+  TAP_EQ_INT(bad_value, 0, name);
+  snprintf(name, sizeof name, "%s: equal short values share their bytes "
+           "within a batch", f);
+  TAP_EQ_INT(bad_share, 0, name);
+  ed_batch_free(b);
+  ed_decoder_free(d);
+  ed_schema_free(&s);
+  free(in.buf);
+}
+
 int main(void) {
   test_csv_basic();
   test_csv_options();
@@ -790,5 +864,7 @@ int main(void) {
   test_jsonl_bad();
   test_text();
   test_batches_and_carry();
+  test_short_values_shared(true);
+  test_short_values_shared(false);
   return tap_done();
 }
