@@ -9,6 +9,7 @@
 #define ED_ARENA_H
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct EdArenaBlock EdArenaBlock;
 
@@ -38,6 +39,15 @@ static inline void *ed_arena_alloc_bytes(EdArena *a, size_t n) {
     return p;
   }
   return ed_arena_alloc_slow(a, n);
+}
+
+/* A copy of p[0..n) (n > 0) in unaligned arena bytes, not NUL-terminated
+** (the bytes of a string value). */
+static inline const char *ed_arena_copy_bytes(EdArena *a, const void *p,
+                                              size_t n) {
+  char *dst = ed_arena_alloc_bytes(a, n);
+  memcpy(dst, p, n);
+  return dst;
 }
 
 /* Copies n bytes into the arena and returns the copy (NUL-terminated, so

@@ -560,11 +560,8 @@ static EdInternTab *intern_tab(EdDecoder *d, const EdBatch *out, int c) {
 static const char *intern_copy(EdDecoder *d, EdBatch *out, int c,
                                const char *p, uint32_t n) {
   EdInternTab *t = intern_tab(d, out, c);
-  if (!t || t->misses >= INTERN_MISS_LIMIT) {
-    char *dst = ed_arena_alloc_bytes(&out->arena, n);
-    memcpy(dst, p, n);
-    return dst;
-  }
+  if (!t || t->misses >= INTERN_MISS_LIMIT)
+    return ed_arena_copy_bytes(&out->arena, p, n);
   size_t readable = p >= d->rec_start && p < d->rec_end
                         ? (size_t)(d->rec_end - p) : 0;
   uint64_t lo, hi;
@@ -582,8 +579,7 @@ static const char *intern_copy(EdDecoder *d, EdBatch *out, int c,
     if (e->lo == lo && e->hi == hi && e->len == n) return e->ptr;
   }
   t->misses++;
-  char *dst = ed_arena_alloc_bytes(&out->arena, n);
-  memcpy(dst, p, n);
+  const char *dst = ed_arena_copy_bytes(&out->arena, p, n);
   if (free_slot) *free_slot = (InternSlot){lo, hi, dst, n};
   return dst;
 }
@@ -592,13 +588,8 @@ void ed_dec_put_str(EdDecoder *d, EdBatch *out, int c, const char *p,
                     size_t n) {
   EdVector *v = &out->cols[c];
   const char *dst = "";
-  if (n > 0 && n <= ED_SHORTSTR_MAX) {
-    dst = intern_copy(d, out, c, p, (uint32_t)n);
-  } else if (n > 0) {
-    char *copy = ed_arena_alloc_bytes(&out->arena, n);
-    memcpy(copy, p, n);
-    dst = copy;
-  }
+  if (n > ED_SHORTSTR_MAX) dst = ed_arena_copy_bytes(&out->arena, p, n);
+  else if (n > 0) dst = intern_copy(d, out, c, p, (uint32_t)n);
   ED_VEC_STR(v)[out->nrows] = (EdStr){dst, (uint32_t)n};
   ed_vec_set_valid(v, out->nrows);
 }

@@ -504,8 +504,7 @@ void ed_ht_clear(EdHashTable *ht) {
 typedef struct PtrMemo {
   const char *ptr;       /* NULL: free */
   uint32_t len;
-  uint32_t id;
-  uint64_t hash;
+  uint64_t val;          /* what the call keeps: a hash, or a group id */
 } PtrMemo;
 
 static inline uint32_t memo_home(const char *ptr) {
@@ -525,13 +524,12 @@ static inline PtrMemo *memo_find(PtrMemo *memo, EdStr s) {
 
 /* Remembers s in the first free slot of its probe window, or in its home
 ** slot when the window is full. */
-static inline void memo_put(PtrMemo *memo, EdStr s, uint64_t hash,
-                            uint32_t id) {
+static inline void memo_put(PtrMemo *memo, EdStr s, uint64_t val) {
   uint32_t home = memo_home(s.ptr), i = home;
   for (int k = 0; k < MEMO_PROBES; k++, i = (i + 1) & (MEMO_SLOTS - 1))
     if (!memo[i].ptr) break;
   if (memo[i].ptr) i = home;
-  memo[i] = (PtrMemo){s.ptr, s.len, id, hash};
+  memo[i] = (PtrMemo){s.ptr, s.len, val};
 }
 
 /* Hashes of the one-VARCHAR keys of rows (see ed_ht_hash). */
@@ -550,10 +548,10 @@ static void str_hash(const EdVector *v, const uint16_t *rows, int n,
     EdStr s = strs[p];
     const PtrMemo *m = s.len ? memo_find(memo, s) : NULL;
     if (m) {
-      hashes[k] = m->hash;
+      hashes[k] = m->val;
     } else {
       hashes[k] = hash_value(ED_T_VARCHAR, strs, p, 0);
-      if (s.len) memo_put(memo, s, hashes[k], ED_HT_NONE);
+      if (s.len) memo_put(memo, s, hashes[k]);
     }
   }
 }
@@ -650,7 +648,7 @@ static int str_batch(EdHashTable *ht, EdVector *const *keys,
     const PtrMemo *m = valid && strs[p].len ? memo_find(memo, strs[p]) : NULL;
     if (m) {
       /* Inserted earlier in this call, if at all: not new here. */
-      ids[k] = m->id;
+      ids[k] = (uint32_t)m->val;
       if (is_new) is_new[k] = false;
       continue;
     }
@@ -664,7 +662,7 @@ static int str_batch(EdHashTable *ht, EdVector *const *keys,
         id = find_or_insert_scratch(ht, hashes[k], (uint32_t)len, &fresh);
       inserted += fresh;
     }
-    if (valid && strs[p].len) memo_put(memo, strs[p], hashes[k], id);
+    if (valid && strs[p].len) memo_put(memo, strs[p], id);
     ids[k] = id;
     if (is_new) is_new[k] = fresh;
   }
